@@ -1,0 +1,62 @@
+"""Roles are data: each is a group holding model permissions.
+
+Code asks for permissions (``user.has_perm``) through ``accounts.access``;
+it never compares role names. This module only says which role holds which
+permission, and keeps the groups in step after every migrate.
+"""
+
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PRINCIPAL = "principal", _("Principal")
+    SECURITY_OFFICER = "security_officer", _("Security officer")
+    RECORDS_OFFICER = "records_officer", _("Records officer")
+    STAFF = "staff", _("Staff member")
+    SUPPORT = "support", _("Technical support")
+    STUDENT = "student", _("Student")
+    PARENT = "parent", _("Parent")
+
+
+# "app_label.codename" of each permission a role grants.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.ADMINISTRATOR: [
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+    ],
+    Role.PRINCIPAL: [],
+    Role.SECURITY_OFFICER: [],
+    Role.RECORDS_OFFICER: [],
+    Role.STAFF: [],
+    Role.SUPPORT: [],
+    Role.STUDENT: [],
+    Role.PARENT: [],
+}
+
+
+def sync_role_groups() -> None:
+    """Create each role's group and give it exactly the permissions listed above."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted.append(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)
+
+
+def sync_role_groups_after_migrate(sender, **kwargs) -> None:
+    # post_migrate is sent once per app with models; every app's permissions
+    # exist only after the last one, so the groups are synced then.
+    with_models = [c for c in django_apps.get_app_configs() if c.models_module]
+    if sender is with_models[-1]:
+        sync_role_groups()

@@ -1,0 +1,82 @@
+"""Named people for every test: tests read as stories about them."""
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin", roles=[Role.ADMINISTRATOR], is_staff=True)
+
+
+@pytest.fixture
+def director(db):
+    return UserFactory(username="director", roles=[Role.PRINCIPAL, Role.STAFF])
+
+
+@pytest.fixture
+def security_officer(db):
+    return UserFactory(username="security", roles=[Role.SECURITY_OFFICER, Role.STAFF])
+
+
+@pytest.fixture
+def records_officer(db):
+    return UserFactory(username="records", roles=[Role.RECORDS_OFFICER, Role.STAFF])
+
+
+@pytest.fixture
+def teacher(db):
+    return UserFactory(username="teacher", roles=[Role.STAFF])
+
+
+@pytest.fixture
+def support(db):
+    return UserFactory(username="support", roles=[Role.SUPPORT, Role.STAFF])
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(username="student1", roles=[Role.STUDENT])
+
+
+@pytest.fixture
+def parent(db):
+    return UserFactory(username="parent1", roles=[Role.PARENT])
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but holds no role at all."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def everyone(
+    administrator,
+    director,
+    security_officer,
+    records_officer,
+    teacher,
+    support,
+    student,
+    parent,
+    outsider,
+):
+    return {
+        "administrator": administrator,
+        "director": director,
+        "security_officer": security_officer,
+        "records_officer": records_officer,
+        "teacher": teacher,
+        "support": support,
+        "student": student,
+        "parent": parent,
+        "outsider": outsider,
+    }
