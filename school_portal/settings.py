@@ -17,9 +17,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 
-def _development_secret_key() -> str:
-    """A key generated once per checkout, kept out of git under var/."""
-    path = VAR_DIR / "secret_key"
+def _secret(name: str, *, debug: bool) -> str:
+    """NAME from the environment; in debug, generated once per checkout under var/."""
+    value = env.raw(name)
+    if value:
+        return value
+    if not debug:
+        raise env.ConfigError(name, "is required when DJANGO_DEBUG is off")
+    path = VAR_DIR / name.lower()
     if not path.exists():
         VAR_DIR.mkdir(exist_ok=True)
         path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
@@ -29,13 +34,7 @@ def _development_secret_key() -> str:
 
 try:
     DEBUG = env.boolean("DJANGO_DEBUG", default=False)
-    SECRET_KEY = env.raw("DJANGO_SECRET_KEY")
-    if not SECRET_KEY:
-        if not DEBUG:
-            raise env.ConfigError(
-                "DJANGO_SECRET_KEY", "is required when DJANGO_DEBUG is off"
-            )
-        SECRET_KEY = _development_secret_key()
+    SECRET_KEY = _secret("DJANGO_SECRET_KEY", debug=DEBUG)
     ALLOWED_HOSTS = env.words(
         "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
     )
@@ -46,7 +45,8 @@ try:
     }
     # Keys for later features, read here so a bad value stops start-up early.
     PORTAL_ENCRYPTION_KEYS = env.words("PORTAL_ENCRYPTION_KEYS", default=[])
-    PORTAL_AUDIT_KEY = env.text("PORTAL_AUDIT_KEY")
+    # The key of the audit trail's hash chain (HMAC-SHA256).
+    PORTAL_AUDIT_KEY = _secret("PORTAL_AUDIT_KEY", debug=DEBUG)
     # Where "for official use" files may be opened: the school's own networks.
     PORTAL_SCHOOL_NETWORKS = env.networks(
         "PORTAL_SCHOOL_NETWORKS",
@@ -69,6 +69,8 @@ try:
     DEFAULT_FROM_EMAIL = env.text(
         "DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost"
     )
+    # Regulation 2.5: the security briefing is repeated after this many days.
+    PORTAL_REBRIEFING_DAYS = env.integer("PORTAL_REBRIEFING_DAYS", default=365)
 except env.ConfigError as error:
     env.fail(error)
 
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "guardian",
     "accounts",
     "audit",
     "documents",
@@ -105,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -132,6 +136,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and passwords (NIST SP 800-63B: length, no composition rules).
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+# django-guardian: no anonymous user; per-object permissions only where granted.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x7#kq2!vR9mZ4pL8wT1sN6bY3hJ5dF0gC-aE_uI+oQ=rW%tZ&yX",
     "DJANGO_ALLOWED_HOSTS": "portal.school.kg",
     "DATABASE_URL": "sqlite:///:memory:",
+    "PORTAL_AUDIT_KEY": "a-long-random-audit-key-for-the-hash-chain",
 }
 
 
@@ -41,6 +42,7 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
         ({"DJANGO_DEBUG": "1", "DATABASE_URL": "oracle-ish://nowhere"}, "DATABASE_URL"),
         ({"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://"}, "DATABASE_URL"),
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY"),
+        ({**PRODUCTION, "PORTAL_AUDIT_KEY": ""}, "PORTAL_AUDIT_KEY"),
         (
             {"DJANGO_DEBUG": "1", "PORTAL_SCHOOL_NETWORKS": "10.0.0.0/8,school"},
             "PORTAL_SCHOOL_NETWORKS",

@@ -1,0 +1,41 @@
+"""What each person gets on a GET of every URL of the project: the role x URL matrix.
+
+tests/test_url_matrix.py reads every pattern from the resolver; a URL without an
+entry here fails that test, so each feature adds its own lines.
+
+Each entry: the URL name, how to fill its arguments from the named people of
+tests/conftest.py (``args``), the status for a signed-out visitor, the status
+for everyone else (``default``), and the exceptions by person (``by``). Person
+keys: administrator, director, security_officer, records_officer, teacher,
+support, student, parent, outsider.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Expect:
+    default: int
+    anonymous: int = 302
+    by: dict[str, int] = field(default_factory=dict)
+    # Builds the URL's kwargs from the dict of named people.
+    args: Callable[[dict], dict] | None = None
+
+
+STAFF = (
+    "administrator",
+    "director",
+    "security_officer",
+    "records_officer",
+    "teacher",
+    "support",
+)
+
+EXPECTATIONS: dict[str, Expect] = {
+    "home": Expect(200),
+    "login": Expect(302, anonymous=200),
+    "logout": Expect(405),
+    "health": Expect(200, anonymous=200),
+    "set_language": Expect(302, anonymous=302),
+}
