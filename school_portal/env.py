@@ -5,6 +5,8 @@ wrong, not shown a traceback from deep inside Django. Every reader here stops
 start-up with ``configuration error: NAME ...`` on standard error.
 """
 
+import base64
+import binascii
 import ipaddress
 import os
 import sys
@@ -89,6 +91,13 @@ def networks(
                 name, f"must be a comma-separated list of networks, not {item!r}"
             ) from None
     return result
+
+
+def is_fernet_key(value: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(value.encode())) == 32
+    except (ValueError, binascii.Error):
+        return False
 
 
 def database(name: str, *, default: str) -> dict:

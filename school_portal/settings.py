@@ -5,6 +5,7 @@ environment variable (or, for secrets, from the file named by NAME_FILE). See
 README.md, "Configuration", for the list.
 """
 
+import base64
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +33,17 @@ def _secret(name: str, *, debug: bool) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _development_fernet_key() -> str:
+    path = VAR_DIR / "portal_encryption_key"
+    if not path.exists():
+        VAR_DIR.mkdir(exist_ok=True)
+        path.write_text(
+            base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8"
+        )
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 try:
     DEBUG = env.boolean("DJANGO_DEBUG", default=False)
     SECRET_KEY = _secret("DJANGO_SECRET_KEY", debug=DEBUG)
@@ -44,7 +56,22 @@ try:
         )
     }
     # Keys for later features, read here so a bad value stops start-up early.
-    PORTAL_ENCRYPTION_KEYS = env.words("PORTAL_ENCRYPTION_KEYS", default=[])
+    # Fernet keys for personal data and attachments: the first encrypts, all
+    # decrypt (key rotation). Separate from SECRET_KEY.
+    PORTAL_ENCRYPTION_KEYS = env.words(
+        "PORTAL_ENCRYPTION_KEYS",
+        default=[] if not DEBUG else [_development_fernet_key()],
+    )
+    if not PORTAL_ENCRYPTION_KEYS:
+        raise env.ConfigError(
+            "PORTAL_ENCRYPTION_KEYS", "is required when DJANGO_DEBUG is off"
+        )
+    for _key in PORTAL_ENCRYPTION_KEYS:
+        if not env.is_fernet_key(_key):
+            raise env.ConfigError(
+                "PORTAL_ENCRYPTION_KEYS",
+                "must be Fernet keys (32 url-safe base64-encoded bytes each)",
+            )
     # The key of the audit trail's hash chain (HMAC-SHA256).
     PORTAL_AUDIT_KEY = _secret("PORTAL_AUDIT_KEY", debug=DEBUG)
     # Where "for official use" files may be opened: the school's own networks.

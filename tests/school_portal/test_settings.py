@@ -15,6 +15,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "portal.school.kg",
     "DATABASE_URL": "sqlite:///:memory:",
     "PORTAL_AUDIT_KEY": "a-long-random-audit-key-for-the-hash-chain",
+    "PORTAL_ENCRYPTION_KEYS": "q0t8UHc0k8dcvqjUbW2m6hW3Jd0bn4jXUyT8cJ4pG1Q=",
 }
 
 
@@ -43,6 +44,11 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
         ({"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://"}, "DATABASE_URL"),
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY"),
         ({**PRODUCTION, "PORTAL_AUDIT_KEY": ""}, "PORTAL_AUDIT_KEY"),
+        ({**PRODUCTION, "PORTAL_ENCRYPTION_KEYS": ""}, "PORTAL_ENCRYPTION_KEYS"),
+        (
+            {**PRODUCTION, "PORTAL_ENCRYPTION_KEYS": "not-a-key"},
+            "PORTAL_ENCRYPTION_KEYS",
+        ),
         (
             {"DJANGO_DEBUG": "1", "PORTAL_SCHOOL_NETWORKS": "10.0.0.0/8,school"},
             "PORTAL_SCHOOL_NETWORKS",
