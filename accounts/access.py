@@ -10,11 +10,15 @@ an object that does not exist; one who may see it but not act on it gets 403
 (``Forbidden``). The audit middleware records both.
 """
 
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
-from accounts.models import Onboarding, User
+from accounts.models import Onboarding, ParentLink, User
 
 
 class _Refusal:
@@ -45,6 +49,8 @@ def can(user: User, permission: str, obj: Model | None = None) -> bool:
         return False
     if user.has_perm(permission):
         return True
+    if _allowed_by_relationship(user, permission, obj):
+        return True
     return obj is not None and user.has_perm(permission, obj)
 
 
@@ -73,3 +79,55 @@ def is_cleared(user: User) -> bool:
         onboarding = Onboarding.objects.filter(person=user).first()
         user._portal_cleared = onboarding is not None and onboarding.is_complete
     return user._portal_cleared
+
+
+def _allowed_by_relationship(user: User, permission: str, obj: Model | None) -> bool:
+    """A person sees their own record; a parent sees their own children's."""
+    if permission != "accounts.view_user" or not isinstance(obj, User):
+        return False
+    if obj.pk == user.pk:
+        return True
+    return ParentLink.objects.filter(parent=user, child=obj).exists()
+
+
+# Objects on which one person or group may be given a permission from the
+# portal's permissions page. Each feature registers its models here.
+@dataclass(frozen=True)
+class Grantable:
+    permissions: tuple[str, ...]  # "app.codename" that may be given on one object
+    manager_permission: str  # who may give and take them back
+
+
+GRANTABLE: dict[str, Grantable] = {
+    "accounts.user": Grantable(
+        permissions=("accounts.view_user",),
+        manager_permission="accounts.grant_object_permission",
+    ),
+}
+
+
+def grantable(obj: Model) -> Grantable | None:
+    return GRANTABLE.get(obj._meta.label_lower)
+
+
+def refusal_to_receive(grantee: User | Group, obj: Model) -> str | None:
+    """Why this person or group may not be given a permission on obj, or None."""
+    if isinstance(grantee, Group):
+        allowed = grantee.permissions.filter(
+            content_type__app_label="accounts", codename="receive_object_permission"
+        ).exists()
+        if not allowed:
+            return gettext("This group's role can't be given permissions on objects.")
+        if getattr(obj, "is_official_use", False):
+            return gettext("Material for official use is given to cleared people only.")
+        return None
+    if not grantee.is_active:
+        return gettext("This person's account is deactivated.")
+    if not grantee.has_perm("accounts.receive_object_permission"):
+        return gettext("This person's role can't be given permissions on objects.")
+    if getattr(obj, "is_official_use", False) and not is_cleared(grantee):
+        return gettext(
+            "This person has not completed onboarding and can't receive material "
+            "for official use."
+        )
+    return None

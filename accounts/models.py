@@ -30,6 +30,11 @@ class User(AbstractUser):
             ("appoint_officer", _("Can appoint the security and records officers")),
             ("grant_object_permission", _("Can grant permissions on one object")),
             ("record_briefing", _("Can record a security briefing")),
+            ("undergo_onboarding", _("Is an employee who is onboarded (2.5)")),
+            (
+                "receive_object_permission",
+                _("Can be given permissions on single objects"),
+            ),
         ]
 
     def __str__(self):

@@ -22,6 +22,16 @@ class Role(models.TextChoices):
     PARENT = "parent", _("Parent")
 
 
+# Given from the people pages; the two officers only by appointment (2.3, 4.3).
+OFFERED_ROLES = [
+    Role.ADMINISTRATOR,
+    Role.PRINCIPAL,
+    Role.STAFF,
+    Role.SUPPORT,
+    Role.STUDENT,
+    Role.PARENT,
+]
+
 # "app_label.codename" of each permission a role grants.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADMINISTRATOR: [
@@ -47,7 +57,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "audit.view_audit_report",
     ],
     Role.RECORDS_OFFICER: [],
-    Role.STAFF: [],
+    Role.STAFF: [
+        "accounts.undergo_onboarding",
+        "accounts.receive_object_permission",
+    ],
     Role.SUPPORT: [],
     Role.STUDENT: [],
     Role.PARENT: [],

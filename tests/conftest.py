@@ -6,6 +6,13 @@ from accounts.roles import Role
 from tests.factories import PASSWORD, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is the point in production and far too slow for hundreds of users
+    made per test run; tests/school_portal/test_settings.py checks it is first."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -38,4 +38,46 @@ EXPECTATIONS: dict[str, Expect] = {
     "logout": Expect(405),
     "health": Expect(200, anonymous=200),
     "set_language": Expect(302, anonymous=302),
+    # People, appointments, onboarding, per-object permissions (issue 3).
+    "people": Expect(404, by={"administrator": 200}),
+    "person_create": Expect(404, by={"administrator": 200}),
+    "people_import": Expect(404, by={"administrator": 200}),
+    "people_import_confirm": Expect(405),
+    "person_detail": Expect(
+        404,
+        by={"administrator": 200, "student": 200},
+        args=lambda people: {"pk": people["student"].pk},
+    ),
+    "person_roles": Expect(405, args=lambda people: {"pk": people["student"].pk}),
+    "person_deactivate": Expect(405, args=lambda people: {"pk": people["student"].pk}),
+    "parent_link_add": Expect(405, args=lambda people: {"pk": people["parent"].pk}),
+    "parent_link_remove": Expect(405, args=lambda people: {"pk": 1}),
+    "object_permissions": Expect(
+        404,
+        by={"administrator": 200},
+        args=lambda people: {"model": "accounts.user", "pk": people["student"].pk},
+    ),
+    "object_permission_revoke": Expect(
+        405,
+        args=lambda people: {"model": "accounts.user", "pk": people["student"].pk},
+    ),
+    "appointments": Expect(
+        404, by={"administrator": 200, "director": 200, "security_officer": 200}
+    ),
+    "onboarding": Expect(
+        404,
+        by={
+            "director": 200,
+            "security_officer": 200,
+            "records_officer": 200,
+            "teacher": 200,
+            "support": 200,
+        },
+    ),
+    "pledge_accept": Expect(405),
+    "familiarization_confirm": Expect(405),
+    "onboarding_register": Expect(
+        404, by={"administrator": 200, "director": 200, "security_officer": 200}
+    ),
+    "briefing_record": Expect(405, args=lambda people: {"pk": people["teacher"].pk}),
 }
