@@ -1,8 +1,10 @@
-"""The hash chain: how an event's entry_hash is computed, for record() and verify."""
+"""The hash chain: how an event's entry_hash is computed, for record() and verify()."""
 
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC
 
 from django.conf import settings
@@ -38,3 +40,49 @@ def entry_hash(prev_hash: str, event) -> str:
     return hmac.new(
         key, prev_hash.encode() + canonical(event), hashlib.sha256
     ).hexdigest()
+
+
+# Why verification stopped, as stored in VerificationRun.problem.
+MISSING = "missing"
+CHANGED = "changed"
+CUT_TAIL = "cut_tail"
+BAD_SIGNATURE = "bad_signature"
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    events_checked: int
+    first_broken_seq: int | None = None
+    problem: str = ""
+
+
+def verify(
+    events: Iterable,
+    *,
+    start_seq: int = 1,
+    start_hash: str = GENESIS,
+    signed_heads: dict[int, str] | None = None,
+) -> Result:
+    """Walk the events in seq order and recompute every link.
+
+    A changed or reordered row fails its own hash; a removed row leaves a gap in
+    seq; a removed tail leaves a signed head (seq -> entry_hash) past the end.
+    """
+    signed_heads = signed_heads or {}
+    expected_seq, prev_hash, checked = start_seq, start_hash, 0
+    for event in events:
+        if event.seq != expected_seq:
+            return Result(False, checked, expected_seq, MISSING)
+        if event.prev_hash != prev_hash or entry_hash(prev_hash, event) != (
+            event.entry_hash
+        ):
+            return Result(False, checked, event.seq, CHANGED)
+        if signed_heads.get(event.seq, event.entry_hash) != event.entry_hash:
+            return Result(False, checked, event.seq, CHANGED)
+        prev_hash = event.entry_hash
+        expected_seq += 1
+        checked += 1
+    if any(seq >= expected_seq for seq in signed_heads):
+        return Result(False, checked, expected_seq, CUT_TAIL)
+    return Result(True, checked)

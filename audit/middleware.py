@@ -1,14 +1,44 @@
+import time
 import uuid
 
+from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import empty
+
 from accounts.access import Forbidden, NotVisible
+from accounts.security import network as security_network
 from audit.context import RequestInfo, current_request
-from audit.models import AuditAction, AuditOutcome
+from audit.models import AuditAction, AuditOutcome, RequestLogEntry
 from audit.services import record
 
 
 def client_address(request) -> str | None:
-    """The client's address: REMOTE_ADDR, as the server (or trusted proxy) set it."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address; a proxy's header counts only from a trusted proxy."""
+    return security_network.client_address(request)
+
+
+def log_request(request, response, started: float) -> None:
+    """One INSERT into the request log, for a signed-in person only.
+
+    request.user was already loaded by the login check or the view, so reading
+    it here costs no query. The query string is left out: it may carry secrets.
+    """
+    user = getattr(request, "user", None)
+    # Still lazy: a public page that never looked at the person. Loading them
+    # now would cost queries, and a request that needed no one is not logged.
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return
+    if not user.is_authenticated:
+        return
+    RequestLogEntry.objects.create(
+        at=timezone.now(),
+        user_id=user.pk,
+        method=request.method[:8],
+        path=request.path[:300],
+        status=response.status_code,
+        duration_ms=round((time.perf_counter() - started) * 1000),
+        request_id=request.id,
+    )
 
 
 class AuditMiddleware:
@@ -24,17 +54,22 @@ class AuditMiddleware:
 
     def __call__(self, request):
         request.id = uuid.uuid4().hex
+        started = time.perf_counter()
         token = current_request.set(
             RequestInfo(
                 request_id=request.id,
                 client_address=client_address(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+                user=getattr(request, "user", None),
             )
         )
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             current_request.reset(token)
+        if settings.PORTAL_REQUEST_LOG:
+            log_request(request, response, started)
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, Forbidden | NotVisible):

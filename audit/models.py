@@ -38,6 +38,12 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", _("Password changed")
     SECOND_FACTOR = "second_factor", _("Second factor")
     DENIED = "denied", _("Access denied")
+    APPROVE = "approve", _("Approved")
+    CHECK = "check", _("Checked")
+    CONTROL_DONE = "control_done", _("Control done")
+    SURVEY_ANSWER = "survey_answer", _("Survey answered")
+    SIGN_HEAD = "sign_head", _("Trail head signed")
+    ARCHIVE = "archive", _("Trail archived")
 
 
 class AuditOutcome(models.TextChoices):
@@ -96,3 +102,100 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.actor_label} {self.action} {self.target_label}"
+
+
+class SignedHead(models.Model):
+    """The chain's head (seq, entry_hash) signed with Ed25519, so a cut tail shows."""
+
+    seq = models.BigIntegerField(_("number"))
+    entry_hash = models.CharField(_("hash"), max_length=64)
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    signature = models.CharField(_("signature"), max_length=128)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("signed head")
+        verbose_name_plural = _("signed heads")
+        ordering = ["-seq", "-pk"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"#{self.seq} {self.entry_hash[:12]}"
+
+
+class VerificationRun(models.Model):
+    """One run of audit_verify: did the chain hold, and where did it break."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    ok = models.BooleanField(_("intact"))
+    first_broken_seq = models.BigIntegerField(_("first broken number"), null=True)
+    events_checked = models.BigIntegerField(_("events checked"), default=0)
+    problem = models.CharField(_("problem"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("verification run")
+        verbose_name_plural = _("verification runs")
+        ordering = ["-at", "-pk"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else self.first_broken_seq}"
+
+
+class AuditArchive(models.Model):
+    """A retention run: events up to last_seq went to a signed file, then were removed.
+
+    last_hash anchors the chain: the first remaining event's prev_hash must equal it.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    before = models.DateTimeField(_("events before"))
+    first_seq = models.BigIntegerField(_("first number"))
+    last_seq = models.BigIntegerField(_("last number"))
+    last_hash = models.CharField(max_length=64)
+    events = models.BigIntegerField(_("events"))
+    path = models.CharField(_("file"), max_length=300)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        ordering = ["-last_seq"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"#{self.first_seq}–{self.last_seq} {self.path}"
+
+
+class RequestLogEntry(models.Model):
+    """One authenticated request. Unchained and separate: one INSERT per request."""
+
+    at = models.DateTimeField(_("time"))
+    # No constraint and no cascade: the insert stays one plain statement.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=300)
+    status = models.PositiveSmallIntegerField(_("status"))
+    duration_ms = models.PositiveIntegerField(_("duration, ms"))
+    request_id = models.CharField(_("request"), max_length=32)
+
+    class Meta:
+        verbose_name = _("request log entry")
+        verbose_name_plural = _("request log")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.path} {self.status}"

@@ -1,12 +1,30 @@
-"""Writing to the audit trail: the one call every app makes, record()."""
+"""Writing to the audit trail: record() (the one call every app makes), signing
+the head, verifying the chain and archiving old events."""
 
+import contextlib
+import hashlib
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Min, Model
+from django.utils import timezone
 
+from accounts import access
 from accounts.models import User
-from audit import chain
+from audit import chain, signing
 from audit.context import current_request
-from audit.models import AuditAction, AuditEvent, AuditOutcome
+from audit.models import (
+    AuditAction,
+    AuditArchive,
+    AuditEvent,
+    AuditOutcome,
+    SignedHead,
+    VerificationRun,
+)
 
 # Any key of details containing one of these is masked: the trail never holds
 # a password, a token, a secret or the plaintext of an encrypted field.
@@ -24,10 +42,15 @@ def record(
     outcome: AuditOutcome = AuditOutcome.ALLOWED,
     details: dict | None = None,
     target_label: str = "",
+    at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event, inside the caller's transaction, chained to the last one."""
+    """Append one event, inside the caller's transaction, chained to the last one.
+
+    ``at`` is for seeding demo data only; every real event happens now.
+    """
     request = current_request.get()
     event = AuditEvent(
+        at=at or timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_label=actor.get_username() if actor is not None else "",
         actor_roles=_roles(actor),
@@ -52,6 +75,153 @@ def record(
         event.entry_hash = chain.entry_hash(last_hash, event)
         event.save(force_insert=True)
     return event
+
+
+@transaction.atomic
+def sign_head(*, actor: User | None) -> SignedHead:
+    """Sign the chain's head with Ed25519; actor None is the daily timer.
+
+    The signing is itself an event, and that event is the head that is signed.
+    """
+    if actor is not None:
+        access.require(actor, "audit.view_audit_report")
+    event = record(
+        actor=actor, action=AuditAction.SIGN_HEAD, target_label="audit trail"
+    )
+    signed_at = timezone.now()
+    return SignedHead.objects.create(
+        seq=event.seq,
+        entry_hash=event.entry_hash,
+        signed_at=signed_at,
+        signature=signing.sign(
+            signing.head_message(event.seq, event.entry_hash, signed_at)
+        ),
+        signed_by=actor,
+    )
+
+
+def verify_trail(*, batch_size: int = 2000) -> VerificationRun:
+    """Recompute the whole chain, in batches, and keep the result."""
+    anchor = AuditArchive.objects.order_by("-last_seq").first()
+    start_seq, start_hash = (
+        (anchor.last_seq + 1, anchor.last_hash) if anchor else (1, chain.GENESIS)
+    )
+    # The heads are read before the events, so every head is inside what is read.
+    heads = list(SignedHead.objects.filter(seq__gte=start_seq))
+    forged = sorted(
+        head.seq
+        for head in heads
+        if not signing.is_valid(
+            signing.head_message(head.seq, head.entry_hash, head.signed_at),
+            head.signature,
+        )
+    )
+    result = chain.verify(
+        AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size),
+        start_seq=start_seq,
+        start_hash=start_hash,
+        signed_heads={h.seq: h.entry_hash for h in heads if h.seq not in forged},
+    )
+    if result.ok and forged:
+        result = chain.Result(
+            False, result.events_checked, forged[0], chain.BAD_SIGNATURE
+        )
+    return VerificationRun.objects.create(
+        ok=result.ok,
+        first_broken_seq=result.first_broken_seq,
+        events_checked=result.events_checked,
+        problem=result.problem,
+    )
+
+
+class ArchiveFailed(Exception):
+    """The export could not be written; nothing was removed."""
+
+
+@transaction.atomic
+def archive_events(*, before: datetime, directory: Path) -> AuditArchive | None:
+    """Export the events older than ``before`` to a signed JSON-lines file, then
+    remove them. None when there is nothing to archive.
+
+    Only a prefix of the chain is removed, and never the last event, so the
+    chain goes on; the archive row anchors what remains.
+    """
+    _lock_the_chain()
+    last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    if last_seq is None:
+        return None
+    first_kept = AuditEvent.objects.filter(at__gte=before).aggregate(s=Min("seq"))["s"]
+    upto = min(first_kept or last_seq, last_seq) - 1
+    events = AuditEvent.objects.filter(seq__lte=upto).order_by("seq")
+    first = events.values_list("seq", flat=True).first()
+    if first is None:
+        return None
+    path, sha256, count, last_hash = _export(events, directory, first, upto)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL portal.audit_retention = 'on'")
+    events.delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL portal.audit_retention = 'off'")
+    archive = AuditArchive.objects.create(
+        before=before,
+        first_seq=first,
+        last_seq=upto,
+        last_hash=last_hash,
+        events=count,
+        path=str(path),
+        sha256=sha256,
+    )
+    record(
+        actor=None,
+        action=AuditAction.ARCHIVE,
+        target=archive,
+        details={"first_seq": first, "last_seq": upto, "events": count},
+    )
+    return archive
+
+
+def _export(events, directory: Path, first: int, last: int):
+    """Write the events and the .sig file; on any failure leave no file behind."""
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    path = Path(directory) / f"audit-{first}-{last}-{stamp}.jsonl"
+    sig_path = path.with_name(path.name + ".sig")
+    digest = hashlib.sha256()
+    count, last_hash = 0, ""
+    try:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            for event in events.iterator(chunk_size=2000):
+                line = json.loads(chain.canonical(event))
+                line |= {"prev_hash": event.prev_hash, "entry_hash": event.entry_hash}
+                data = json.dumps(line, sort_keys=True, ensure_ascii=False).encode()
+                out.write(data + b"\n")
+                digest.update(data + b"\n")
+                count += 1
+                last_hash = event.entry_hash
+            out.flush()
+            os.fsync(out.fileno())
+        message = f"school-portal audit archive|{path.name}|{digest.hexdigest()}"
+        sig = {
+            "file": path.name,
+            "sha256": digest.hexdigest(),
+            "events": count,
+            "message": message,
+            "signature": signing.sign(message.encode()),
+            "public_key": signing.public_key_text(),
+        }
+        sig_path.write_text(json.dumps(sig, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        for leftover in (path, sig_path):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        raise ArchiveFailed(str(error)) from error
+    return path, digest.hexdigest(), count, last_hash
+
+
+def default_retention_cutoff() -> datetime:
+    return timezone.now() - timedelta(days=settings.PORTAL_AUDIT_RETENTION_DAYS)
 
 
 def _lock_the_chain() -> None:

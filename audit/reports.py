@@ -1,0 +1,244 @@
+"""The principal's and the security officer's reports: the queries, the day
+chart as server-made SVG, and the rows for CSV and XLSX export."""
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from accounts.models import Incident, IncidentStatus
+from audit.models import AuditAction, AuditEvent, AuditOutcome
+from school_portal import spreadsheets
+
+SECTION_ROWS = 20
+TOP_READERS = 10
+READING = [
+    AuditAction.VIEW,
+    AuditAction.DOWNLOAD,
+    AuditAction.PRINT,
+    AuditAction.COPY,
+    AuditAction.EXPORT,
+]
+# A spreadsheet runs a cell that starts with one of these as a formula.
+
+
+def school_hours() -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(v) for v in settings.PORTAL_SCHOOL_HOURS)
+    except (TypeError, ValueError):
+        start = end = None
+    if start is None or start >= end:
+        raise ImproperlyConfigured(
+            "PORTAL_SCHOOL_HOURS must be two times, start before end, e.g. 08:00,18:00"
+        )
+    return start, end
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min))
+
+    @property
+    def end(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.last + timedelta(1), time.min))
+
+    def days(self) -> list[date]:
+        return [
+            self.first + timedelta(n) for n in range((self.last - self.first).days + 1)
+        ]
+
+
+def events(*, filters: dict, period: Period) -> QuerySet[AuditEvent]:
+    """The events the filters select, newest first."""
+    found = AuditEvent.objects.filter(at__gte=period.start, at__lt=period.end)
+    if filters.get("person"):
+        found = found.filter(actor=filters["person"])
+    if filters.get("role"):
+        # Roles are kept as a JSON list of names; a quoted name matches one role.
+        found = found.filter(actor_roles__icontains=f'"{filters["role"]}"')
+    for name in ("action", "outcome", "target_type", "target_id"):
+        if filters.get(name):
+            found = found.filter(**{name: filters[name]})
+    return found.order_by("-at", "-seq")
+
+
+def after_hours(found: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """Outside school hours (local time) or at the weekend."""
+    start, end = school_hours()
+    return found.filter(
+        Q(at__iso_week_day__gte=6) | Q(at__time__lt=start) | Q(at__time__gte=end)
+    )
+
+
+def official_use(found: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    return found.filter(details__official_use=True)
+
+
+def activity_by_day(found: QuerySet[AuditEvent], period: Period) -> list[tuple]:
+    counts = dict(
+        found.order_by()
+        .annotate(day=TruncDate("at"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    return [(day, counts.get(day, 0)) for day in period.days()]
+
+
+def top_readers(found: QuerySet[AuditEvent]) -> list[dict]:
+    return list(
+        official_use(found)
+        .filter(action__in=READING)
+        .order_by()
+        .values("actor_label")
+        .annotate(n=Count("id"))
+        .order_by("-n", "actor_label")[:TOP_READERS]
+    )
+
+
+def sections(found: QuerySet[AuditEvent]) -> dict:
+    """The report's fixed sections: one query each, whatever the data."""
+    return {
+        "top_readers": top_readers(found),
+        "after_hours": list(after_hours(official_use(found))[:SECTION_ROWS]),
+        "failed_logins": list(
+            found.filter(action__in=[AuditAction.LOGIN_FAILED, AuditAction.LOCKED_OUT])[
+                :SECTION_ROWS
+            ]
+        ),
+        "denied": list(
+            found.filter(outcome=AuditOutcome.DENIED).exclude(
+                action__in=[AuditAction.LOGIN_FAILED, AuditAction.LOCKED_OUT]
+            )[:SECTION_ROWS]
+        ),
+    }
+
+
+def breach_reports(*, filters: dict, period: Period) -> list:
+    """Account-breach reports (5.2.3) of the period, and every one still open,
+    each with where it stands against its working-day deadline."""
+    incidents = Incident.objects.filter(
+        Q(opened_at__gte=period.start, opened_at__lt=period.end)
+        | Q(status=IncidentStatus.OPEN)
+    )
+    if filters.get("person"):
+        incidents = incidents.filter(reporter=filters["person"])
+    rows = list(
+        incidents.select_related("reporter").order_by("-opened_at")[:SECTION_ROWS]
+    )
+    now = timezone.now()
+    for incident in rows:
+        if incident.status == IncidentStatus.OPEN:
+            incident.deadline = "overdue" if incident.due_at < now else "open"
+        elif incident.closed_at and incident.closed_at > incident.due_at:
+            incident.deadline = "late"
+        else:
+            incident.deadline = "in_time"
+    return rows
+
+
+def chart_svg(days: list[tuple[date, int]]) -> SafeString:
+    """Bars of events per day, as inline SVG: no script, scales to the screen."""
+    bar, gap, height = 10, 2, 100
+    top = max((n for _day, n in days), default=0) or 1
+    bars = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+        (
+            (
+                i * (bar + gap),
+                height - round(n * height / top),
+                bar,
+                round(n * height / top),
+                day.isoformat(),
+                n,
+            )
+            for i, (day, n) in enumerate(days)
+        ),
+    )
+    width = max(len(days) * (bar + gap), bar)
+    total = sum(n for _day, n in days)
+    label = _("Events by day: %(total)s in %(days)s days, at most %(top)s a day") % {
+        "total": total,
+        "days": len(days),
+        "top": top if total else 0,
+    }
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" preserveAspectRatio="none" '
+        'role="img" aria-label="{}"><title>{}</title>{}</svg>',
+        width,
+        height,
+        label,
+        label,
+        bars,
+    )
+
+
+def export_header() -> list[str]:
+    return [
+        _("Number"),
+        _("Time"),
+        _("Person"),
+        _("Roles"),
+        _("Action"),
+        _("Outcome"),
+        _("Object type"),
+        _("Object id"),
+        _("Object"),
+        _("Address"),
+        _("Request"),
+        _("Details"),
+    ]
+
+
+def export_rows(found: QuerySet[AuditEvent]) -> Iterator[list[str]]:
+    """The header and one row per event. A streamed response reads this after
+    the view has returned, so the person's language is captured now."""
+    return _rows(found, translation.get_language())
+
+
+def _rows(found: QuerySet[AuditEvent], language: str) -> Iterator[list[str]]:
+    with translation.override(language):
+        yield export_header()
+        for event in found.iterator(chunk_size=2000):
+            yield _row(event)
+
+
+def _row(event: AuditEvent) -> list:
+    return [
+        event.seq,
+        timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
+        event.actor_label,
+        ", ".join(event.actor_roles),
+        event.get_action_display(),
+        event.get_outcome_display(),
+        event.target_type,
+        event.target_id,
+        event.target_label,
+        event.client_address,
+        event.request_id,
+        json.dumps(event.details, ensure_ascii=False, sort_keys=True)
+        if event.details
+        else "",
+    ]
+
+
+def xlsx_bytes(rows: Iterable[list]) -> bytes:
+    return spreadsheets.xlsx_bytes(rows, title=_("Audit report"))
+
+
+csv_lines = spreadsheets.csv_lines
