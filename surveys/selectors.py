@@ -1,0 +1,283 @@
+"""Reads about surveys: who may answer, what is open, and the results."""
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import User
+from accounts.selectors import roles_of
+from surveys.models import (
+    Answer,
+    Participation,
+    Question,
+    QuestionKind,
+    Recommendation,
+    RecommendationStatus,
+    Response,
+    Survey,
+    SurveyStatus,
+)
+
+MANAGE = "surveys.change_survey"
+RESULTS = "surveys.view_survey_results"
+# The permission named in the 404 that someone outside the audience gets.
+ANSWER = "surveys.answer_survey"
+
+
+def in_audience(*, user: User, survey: Survey) -> bool:
+    """Holds one of the survey's roles and, if it names grades or classes, is in one."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not {role.value for role in roles_of(user=user)} & set(survey.audience_roles):
+        return False
+    return _class_matches(survey, user.school_class)
+
+
+def _class_matches(survey: Survey, school_class: str) -> bool:
+    classes = survey.class_list
+    if survey.min_grade is None and survey.max_grade is None and not classes:
+        return True
+    if classes:
+        return school_class.strip().upper() in classes
+    grade = _grade(school_class)
+    if grade is None:
+        return False
+    low = survey.min_grade if survey.min_grade is not None else grade
+    high = survey.max_grade if survey.max_grade is not None else grade
+    return low <= grade <= high
+
+
+def _grade(school_class: str) -> int | None:
+    digits = "".join(ch for ch in school_class if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def audience_size(*, survey: Survey) -> int:
+    """How many active people the survey is meant for, today."""
+    classes = User.objects.filter(
+        is_active=True, groups__name__in=survey.audience_roles
+    ).values_list("pk", "school_class")
+    return len(
+        {pk for pk, school_class in classes if _class_matches(survey, school_class)}
+    )
+
+
+def has_answered(*, user: User, survey: Survey) -> bool:
+    return Participation.objects.filter(survey=survey, person=user).exists()
+
+
+def open_surveys_for(*, user: User) -> list[Survey]:
+    """Open surveys the person may answer and has not answered yet."""
+    now = timezone.now()
+    candidates = Survey.objects.filter(
+        status=SurveyStatus.OPEN, opens_at__lte=now, closes_at__gt=now
+    ).exclude(participations__person=user)
+    return [survey for survey in candidates if in_audience(user=user, survey=survey)]
+
+
+def managed_surveys(*, user: User) -> QuerySet[Survey]:
+    """Every survey, for the people who manage surveys or read their results."""
+    if not (access.can(user, MANAGE) or access.can(user, RESULTS)):
+        return Survey.objects.none()
+    return Survey.objects.all()
+
+
+def get_answerable(*, user: User, pk: int) -> Survey:
+    """A published survey the person belongs to the audience of; else 404."""
+    survey = Survey.objects.exclude(status=SurveyStatus.DRAFT).filter(pk=pk).first()
+    if survey is None or not in_audience(user=user, survey=survey):
+        raise access.NotVisible(ANSWER, survey)
+    return survey
+
+
+def get_survey(*, user: User, pk: int, permission: str) -> Survey:
+    """The survey for its managers (or results readers); 404 for everyone else."""
+    return access.get_visible(user, permission, Survey.objects.all(), pk=pk)
+
+
+def questions_of(*, survey: Survey) -> list[Question]:
+    return list(survey.questions.prefetch_related("options"))
+
+
+def open_recommendations() -> QuerySet[Recommendation]:
+    """Action items still open, the earliest due first: the principal's list."""
+    return Recommendation.objects.filter(
+        status=RecommendationStatus.OPEN
+    ).select_related("responsible", "survey")
+
+
+def recommendations_of(*, survey: Survey) -> QuerySet[Recommendation]:
+    return survey.recommendations.select_related("responsible")
+
+
+def responsible_candidates() -> QuerySet[User]:
+    """People who can own an action item: staff members, by name."""
+    return User.objects.filter(is_active=True, groups__name="staff").order_by(
+        "last_name", "first_name"
+    )
+
+
+@dataclass
+class Bar:
+    value: int
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    count: int = 0
+    mean: float | None = None
+    median: float | None = None
+    mode: int | None = None
+    bars: list[Bar] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    name: str
+    respondents: int
+    means: list[float | None]
+
+
+@dataclass
+class Results:
+    survey: Survey
+    responses: int
+    audience: int
+    questions: list[QuestionResult]
+    groups: list[Group]
+    hidden_groups: int
+    min_group: int
+
+    @property
+    def rate(self) -> float | None:
+        if not self.audience:
+            return None
+        return round(100 * self.responses / self.audience, 1)
+
+
+def results(*, survey: Survey) -> Results:
+    """Counts, means, medians and distributions: three queries, any size."""
+    questions = questions_of(survey=survey)
+    groups_of = dict(
+        Response.objects.filter(survey=survey).values_list(
+            "id", "grade" if survey.anonymous else "school_class"
+        )
+    )
+    answers = Answer.objects.filter(response__survey=survey).values_list(
+        "response_id", "question_id", "value", "text"
+    )
+    by_question: dict[int, list] = defaultdict(list)
+    for response_id, question_id, value, text in answers.order_by("id"):
+        by_question[question_id].append((response_id, value, text))
+
+    question_results = [
+        _question_result(question, by_question[question.pk]) for question in questions
+    ]
+    groups, hidden = _groups(questions, by_question, groups_of)
+    return Results(
+        survey=survey,
+        responses=len(groups_of),
+        audience=audience_size(survey=survey),
+        questions=question_results,
+        groups=groups,
+        hidden_groups=hidden,
+        min_group=settings.PORTAL_SURVEY_MIN_GROUP,
+    )
+
+
+def _question_result(question: Question, rows: list) -> QuestionResult:
+    result = QuestionResult(question=question)
+    if question.kind == QuestionKind.TEXT:
+        result.texts = sorted(text for _r, _v, text in rows if text)
+        result.count = len(result.texts)
+        return result
+    values = [value for _r, value, _t in rows if value is not None]
+    result.count = len({response for response, _v, _t in rows})
+    counts = Counter(values)
+    if question.is_numeric and values:
+        result.mean = round(statistics.fmean(values), 2)
+        result.median = statistics.median(values)
+        result.mode = max(sorted(counts), key=lambda value: counts[value])
+    choices = question.choices()
+    if question.kind == QuestionKind.NUMBER:
+        choices = [(value, str(value)) for value in sorted(counts)]
+    elif question.kind == QuestionKind.SINGLE and values:
+        result.mode = max(sorted(counts), key=lambda value: counts[value])
+    for value, label in choices:
+        percent = 100 * counts[value] / result.count if result.count else 0
+        result.bars.append(Bar(value, label, counts[value], round(percent, 1)))
+    return result
+
+
+def _groups(questions, by_question, groups_of) -> tuple[list[Group], int]:
+    """Mean per numeric question per grade (or class), for big enough groups only."""
+    minimum = settings.PORTAL_SURVEY_MIN_GROUP
+    sizes = Counter(group for group in groups_of.values() if group not in (None, ""))
+    shown = sorted(group for group, size in sizes.items() if size >= minimum)
+    numeric = [q for q in questions if q.is_numeric]
+    groups = []
+    for group in shown:
+        means = []
+        for question in numeric:
+            values = [
+                value
+                for response, value, _t in by_question[question.pk]
+                if value is not None and groups_of.get(response) == group
+            ]
+            means.append(round(statistics.fmean(values), 2) if values else None)
+        groups.append(Group(str(group), sizes[group], means))
+    return groups, len(sizes) - len(shown)
+
+
+@dataclass
+class ComparedQuestion:
+    text: str
+    first: float | None
+    second: float | None
+
+    @property
+    def change(self) -> float | None:
+        if self.first is None or self.second is None:
+            return None
+        return round(self.second - self.first, 2)
+
+
+def compare(*, first: Survey, second: Survey) -> list[ComparedQuestion]:
+    """Means of the questions in the same place of two runs, side by side."""
+    earlier = {r.question.order: r for r in results(survey=first).questions}
+    later = {r.question.order: r for r in results(survey=second).questions}
+    rows = []
+    for order in sorted(set(earlier) | set(later)):
+        a, b = earlier.get(order), later.get(order)
+        text = (b or a).question.text
+        rows.append(
+            ComparedQuestion(
+                f"{order}. {text}", a.mean if a else None, b.mean if b else None
+            )
+        )
+    return rows
+
+
+def runs_of(*, survey: Survey) -> QuerySet[Survey]:
+    """The other runs of the same survey: its original and copies, and theirs."""
+    root = survey
+    while root.copied_from_id:
+        root = root.copied_from
+    family = {root.pk}
+    frontier = [root.pk]
+    while frontier:
+        frontier = list(
+            Survey.objects.filter(copied_from__in=frontier).values_list("pk", flat=True)
+        )
+        family.update(frontier)
+    return Survey.objects.filter(pk__in=family - {survey.pk})
