@@ -1,0 +1,1 @@
+"""Personal data: person records, cabinets, requests, consent (issue 8)."""

@@ -1,0 +1,257 @@
+"""Requests (copy, certificate, correction) and consent."""
+
+import zlib
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import (
+    Consent,
+    ConsentKind,
+    PersonalDataRequest,
+    PersonRecord,
+    RequestKind,
+    RequestStatus,
+)
+from accounts.personal import selectors, services
+from accounts.personal.certificate import certificate_pdf
+from audit.models import AuditAction
+from tests.personal.conftest import PIN
+from tests.trail import service_events
+
+
+def test_a_parent_asks_for_a_copy_due_within_a_week(pupil, family):
+    made = services.request_create(actor=family, subject=pupil, kind=RequestKind.COPY)
+
+    assert made.due_on == timezone.localdate() + timedelta(days=7)
+    assert made.status == RequestStatus.OPEN
+    event = service_events().get(action=AuditAction.CREATE)
+    assert (event.actor, event.target_id) == (family, str(made.pk))
+
+
+def test_a_request_about_someone_else_is_not_visible_and_saves_nothing(
+    pupil, parent, teacher, class_teacher
+):
+    for stranger in (parent, teacher, class_teacher):
+        with pytest.raises(access.NotVisible):
+            services.request_create(
+                actor=stranger, subject=pupil, kind=RequestKind.COPY
+            )
+
+    assert not PersonalDataRequest.objects.exists()
+    assert not service_events().exists()
+
+
+def test_the_copy_holds_everything_and_only_its_person_downloads_it(
+    pupil, family, records_officer, class_teacher
+):
+    services.record_open(actor=class_teacher, person=pupil)
+    made = services.request_create(actor=pupil, subject=pupil, kind=RequestKind.COPY)
+    with pytest.raises(access.NotVisible):
+        services.copy_export(actor=pupil, request=made, file_format="json")
+
+    made = services.copy_prepare(actor=records_officer, request=made)
+    data = services.copy_export(actor=family, request=made, file_format="json")
+
+    assert data["personal_data"]["pin"] == PIN
+    assert data["account"]["class"] == "7А"
+    assert data["parents"] == [str(family)]
+    assert len(data["viewed_by"]) == 1
+    assert data["requests"][0]["status"] == str(RequestStatus.DONE.label)
+    with pytest.raises(access.NotVisible):
+        services.copy_export(actor=records_officer, request=made, file_format="json")
+    export = service_events().get(action=AuditAction.EXPORT)
+    assert export.details == {"request": made.pk, "format": "json"}
+
+
+def test_the_records_officer_issues_numbered_certificates(
+    pupil, family, records_officer
+):
+    first = services.request_create(
+        actor=family, subject=pupil, kind=RequestKind.CERTIFICATE
+    )
+    second = services.request_create(
+        actor=pupil, subject=pupil, kind=RequestKind.CERTIFICATE
+    )
+
+    first = services.certificate_issue(actor=records_officer, request=first)
+    second = services.certificate_issue(actor=records_officer, request=second)
+
+    year = timezone.localdate().year
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.certificate_number == f"МК-{year}-0001"
+    assert second.certificate_number == f"МК-{year}-0002"
+    assert first.status == RequestStatus.DONE
+    details = services.certificate_download(actor=family, request=first)
+    assert details["class"] == "7А" and details["birth_date"] == date(2012, 5, 3)
+    issued = service_events().filter(action=AuditAction.ISSUE)
+    assert issued.count() == 2
+
+
+def test_only_the_records_officer_issues_and_a_closed_request_stays_closed(
+    pupil, family, administrator, records_officer
+):
+    made = services.request_create(
+        actor=family, subject=pupil, kind=RequestKind.CERTIFICATE
+    )
+    with pytest.raises(access.Forbidden):
+        services.certificate_issue(actor=administrator, request=made)
+    made.refresh_from_db()
+    assert made.status == RequestStatus.OPEN and not made.certificate_number
+
+    services.certificate_issue(actor=records_officer, request=made)
+    with pytest.raises(ValidationError):
+        services.certificate_issue(actor=records_officer, request=made)
+
+
+def test_a_certificate_is_for_students_only(teacher):
+    with pytest.raises(ValidationError):
+        services.request_create(
+            actor=teacher, subject=teacher, kind=RequestKind.CERTIFICATE
+        )
+
+
+def test_the_certificate_pdf_carries_the_text_in_cyrillic(pupil, family):
+    details = {
+        "number": "МК-2026-0001",
+        "issued_on": "2026-05-03",
+        "name": "Бекболотов Адилет",
+        "class": "7А",
+        "school_year": "2025–2026",
+        "issued_by": "Жумабаева Гүлнара",
+        "position": "катчы",
+        "birth_date": date(2012, 5, 3),
+    }
+
+    pdf = certificate_pdf(details)
+
+    assert pdf.startswith(b"%PDF-1.7") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(pdf) < 60_000
+    text = pdf_text(pdf)
+    assert "Бекболотов Адилет" in text
+    assert "МК-2026-0001" in text
+    assert "Гүлнара" in text
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of our own PDFs, decoded through their ToUnicode map."""
+    streams = []
+    for piece in pdf.split(b">>\nstream\n")[1:]:
+        streams.append(zlib.decompress(piece[: piece.index(b"\nendstream")]))
+    cmap = next(s for s in streams if b"beginbfchar" in s).decode()
+    mapping = {}
+    for line in cmap.splitlines():
+        if line.startswith("<") and "> <" in line:
+            gid, code = line.strip("<>").split("> <")
+            mapping[gid] = bytes.fromhex(code).decode("utf-16-be")
+    lines = []
+    for stream in streams:
+        for line in stream.decode("latin-1").splitlines():
+            if line.startswith("BT ") and "<" in line:
+                hexed = line[line.index("<") + 1 : line.index(">")]
+                lines.append(
+                    "".join(
+                        mapping.get(hexed[i : i + 4], " ")
+                        for i in range(0, len(hexed), 4)
+                    )
+                )
+    return "\n".join(lines)
+
+
+def test_a_correction_is_approved_into_the_record(pupil, family, records_officer):
+    made = services.request_create(
+        actor=family,
+        subject=pupil,
+        kind=RequestKind.CORRECTION,
+        field="address",
+        proposed_value="Бишкек ш., Жаңы к., 1",
+    )
+
+    services.correction_approve(actor=records_officer, request=made)
+
+    assert PersonRecord.objects.get(person=pupil).address == "Бишкек ш., Жаңы к., 1"
+    change = service_events().get(
+        action=AuditAction.UPDATE, target_type="accounts.personrecord"
+    )
+    assert change.details == {"fields": ["address"], "request": made.pk}
+    assert "Жаңы" not in str(list(service_events().values_list("details", flat=True)))
+
+
+def test_a_bad_correction_is_refused_at_once(pupil, family):
+    with pytest.raises(ValidationError):
+        services.request_create(
+            actor=family,
+            subject=pupil,
+            kind=RequestKind.CORRECTION,
+            field="pin",
+            proposed_value="30305201200107",
+        )
+    assert not PersonalDataRequest.objects.exists()
+
+
+def test_a_refusal_needs_a_reason(pupil, family, records_officer):
+    made = services.request_create(
+        actor=family,
+        subject=pupil,
+        kind=RequestKind.CORRECTION,
+        field="phone",
+        proposed_value="+996 700 000 000",
+    )
+    with pytest.raises(ValidationError):
+        services.request_refuse(actor=records_officer, request=made, reason=" ")
+
+    services.request_refuse(
+        actor=records_officer, request=made, reason="Телефон туура эмес"
+    )
+
+    made.refresh_from_db()
+    assert made.status == RequestStatus.REFUSED and made.reason
+    assert PersonRecord.objects.get(person=pupil).phone == "+996 555 010 107"
+
+
+def test_overdue_requests_are_listed_for_the_security_officer(pupil, family):
+    late = services.request_create(actor=family, subject=pupil, kind=RequestKind.COPY)
+    services.request_create(actor=family, subject=pupil, kind=RequestKind.COPY)
+    PersonalDataRequest.objects.filter(pk=late.pk).update(
+        due_on=timezone.localdate() - timedelta(days=1)
+    )
+
+    assert list(selectors.overdue_requests()) == [late]
+
+
+def test_consent_is_given_and_taken_back_with_history(pupil, family):
+    services.consent_set(
+        actor=family, student=pupil, kind=ConsentKind.PHOTO, granted=True
+    )
+    services.consent_set(
+        actor=family, student=pupil, kind=ConsentKind.PHOTO, granted=False
+    )
+
+    now = selectors.consent_now(student=pupil)
+    assert now[ConsentKind.PHOTO].granted is False
+    assert now[ConsentKind.PUBLICATION] is None
+    assert [c.granted for c in selectors.consent_history(student=pupil)] == [
+        False,
+        True,
+    ]
+    with pytest.raises(ValidationError):
+        services.consent_set(
+            actor=family, student=pupil, kind=ConsentKind.PHOTO, granted=False
+        )
+    consent = Consent.objects.first()
+    consent.granted = True
+    with pytest.raises(ValueError):
+        consent.save()
+
+
+def test_only_a_linked_parent_gives_consent(pupil, parent, class_teacher):
+    for stranger in (parent, class_teacher, pupil):
+        with pytest.raises(access.NotVisible):
+            services.consent_set(
+                actor=stranger, student=pupil, kind=ConsentKind.PHOTO, granted=True
+            )
+    assert not Consent.objects.exists()
