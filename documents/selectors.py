@@ -1,0 +1,215 @@
+"""Reads of the document registry. Every list is built here, with a fixed
+number of queries whatever the number of rows."""
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from accounts import access
+from accounts.models import User
+from documents.models import (
+    ActStatus,
+    Attachment,
+    Copy,
+    Custody,
+    DestructionActItem,
+    Document,
+    Grif,
+    Journal,
+)
+
+PAGE_SIZE = 50
+
+
+def documents_visible_to(*, user: User) -> QuerySet[Document]:
+    """The records office (and its supervisors) see every document; others the
+    ones they hold, execute, registered or were given; official-use ones only
+    when cleared (regulation 2.5)."""
+    documents = Document.objects.all()
+    if not user.has_perm("documents.view_document"):
+        granted = get_objects_for_user(
+            user, "documents.view_document", Document, accept_global_perms=False
+        ).values("pk")
+        held = Custody.objects.filter(holder=user, returned_at__isnull=True).values(
+            "document"
+        )
+        documents = documents.filter(
+            Q(executor=user)
+            | Q(registered_by=user)
+            | Q(pk__in=held)
+            | Q(pk__in=granted)
+        )
+    if not access.is_cleared(user):
+        documents = documents.exclude(grif=Grif.OFFICIAL_USE)
+    return documents
+
+
+def _open_custody() -> Prefetch:
+    return Prefetch(
+        "custodies",
+        queryset=Custody.objects.filter(returned_at__isnull=True).select_related(
+            "holder"
+        ),
+        to_attr="open_custodies",
+    )
+
+
+def journal_rows(*, user: User, filters: dict) -> QuerySet[Document]:
+    """The journal list, filtered; callers slice one page of PAGE_SIZE."""
+    rows = documents_visible_to(user=user)
+    if filters.get("journal"):
+        rows = rows.filter(journal=filters["journal"])
+    if filters.get("year"):
+        rows = rows.filter(year=filters["year"])
+    if filters.get("document_class"):
+        rows = rows.filter(document_class=filters["document_class"])
+    if filters.get("grif"):
+        rows = rows.filter(grif=filters["grif"])
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    if filters.get("correspondent"):
+        rows = rows.filter(
+            correspondent_folded__contains=filters["correspondent"].casefold()
+        )
+    if filters.get("date_from"):
+        rows = rows.filter(registered_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        rows = rows.filter(registered_on__lte=filters["date_to"])
+    if filters.get("text"):
+        text = filters["text"].casefold()
+        rows = rows.filter(
+            Q(summary_folded__contains=text) | Q(correspondent_folded__contains=text)
+        )
+    # A destroyed document keeps its line, with the number of its act.
+    act_number = DestructionActItem.objects.filter(
+        document=OuterRef("pk"), act__status=ActStatus.DONE
+    ).values("act__number")[:1]
+    return (
+        rows.select_related(
+            "journal", "document_class", "executor", "storage_place", "case"
+        )
+        .annotate(destruction_act_number=Subquery(act_number))
+        .prefetch_related(_open_custody())
+    )
+
+
+def document_for(*, user: User, pk: int) -> Document:
+    """One document with its history, or 404 if the person may not see it."""
+    document = (
+        documents_visible_to(user=user)
+        .select_related(
+            "journal",
+            "document_class",
+            "executor",
+            "case",
+            "storage_place",
+            "registered_by",
+            "annulled_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None:
+        raise access.NotVisible("documents.view_document")
+    return document
+
+
+def history_of(*, document: Document) -> dict:
+    return {
+        "attachments": list(
+            Attachment.objects.filter(document=document).select_related("added_by")
+        ),
+        "corrections": list(document.corrections.select_related("made_by")),
+        "custodies": list(
+            document.custodies.select_related(
+                "holder", "issued_by", "return_confirmed_by"
+            )
+        ),
+        "copies": list(
+            document.copy_entries.select_related("made_by", "fate_by", "attachment")
+        ),
+    }
+
+
+def attachment_for(*, user: User, pk: int) -> Attachment:
+    attachment = (
+        Attachment.objects.filter(
+            pk=pk, document__in=documents_visible_to(user=user).values("pk")
+        )
+        .select_related("document", "document__journal")
+        .first()
+    )
+    if attachment is None:
+        raise access.NotVisible("documents.view_document")
+    return attachment
+
+
+def custody_for(*, user: User, pk: int) -> Custody:
+    """A custody row for its holder or for the records office."""
+    custody = (
+        Custody.objects.filter(pk=pk)
+        .select_related("document", "document__journal", "holder", "issued_by")
+        .first()
+    )
+    if custody is None or not (
+        custody.holder_id == user.pk
+        or access.can(user, "documents.view_custody", custody.document)
+    ):
+        raise access.NotVisible("documents.view_custody")
+    if custody.document.is_official_use and not access.is_cleared(user):
+        raise access.NotVisible("documents.view_custody", custody.document)
+    return custody
+
+
+def open_custody(*, overdue_only: bool = False) -> QuerySet[Custody]:
+    rows = Custody.objects.filter(returned_at__isnull=True)
+    if overdue_only:
+        rows = rows.filter(due_at__lt=timezone.now())
+    return rows.select_related(
+        "document", "document__journal", "holder", "issued_by"
+    ).order_by("due_at", "issued_at")
+
+
+def custody_of(*, user: User) -> QuerySet[Custody]:
+    """What the person holds now, soonest due first."""
+    return (
+        Custody.objects.filter(holder=user, returned_at__isnull=True)
+        .select_related("document", "document__journal")
+        .order_by("due_at", "issued_at")
+    )
+
+
+def issued_today() -> QuerySet[Custody]:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return Custody.objects.filter(issued_at__gte=start).select_related(
+        "document", "document__journal", "holder"
+    )
+
+
+def copy_log() -> QuerySet[Copy]:
+    return Copy.objects.select_related(
+        "document", "document__journal", "made_by", "fate_by"
+    )
+
+
+def journals_for_registration(*, user: User) -> QuerySet[Journal]:
+    journals = Journal.objects.filter(is_active=True)
+    if user.has_perm("documents.register_in_journal"):
+        return journals
+    granted = get_objects_for_user(
+        user, "documents.register_in_journal", Journal, accept_global_perms=False
+    ).values("pk")
+    return journals.filter(pk__in=granted)
+
+
+def receivers() -> QuerySet[User]:
+    """People whose role lets them hold documents."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__permissions__content_type__app_label="documents",
+            groups__permissions__codename="receive_document",
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

@@ -1,0 +1,186 @@
+"""The records officer's hand-over act (regulation 4.2.6)."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts import access, selectors, services
+from accounts.models import AppointedRole, Appointment
+from accounts.roles import Role
+from audit.models import AuditAction, AuditEvent
+from documents import acts
+from documents.models import HandOverAct
+from tests.factories import UserFactory
+
+ORDER = {"order_number": "21-к", "order_date": date(2026, 9, 1)}
+
+
+def fresh(user):
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def current(administrator, records_officer):
+    return services.appoint(
+        actor=administrator,
+        person=records_officer,
+        role=AppointedRole.RECORDS_OFFICER,
+        starts_on=date(2026, 9, 1),
+        **ORDER,
+    )
+
+
+@pytest.fixture
+def newcomer(db):
+    return UserFactory(username="newrecords", roles=[Role.STAFF])
+
+
+@pytest.fixture
+def act(current, administrator, newcomer, register, records_officer, teacher):
+    document = register(records_officer)
+    from documents import services as documents
+
+    documents.issue_document(actor=records_officer, document=document, to=teacher)
+    return acts.draft_hand_over_act(
+        actor=administrator,
+        incoming=newcomer,
+        starts_on=date(2026, 9, 20),
+        **ORDER,
+    )
+
+
+def test_the_act_lists_every_document_with_its_holder(act, teacher):
+    lines = acts.hand_over_lines(act)
+    assert len(lines) == 1
+    assert lines[0].open_custodies[0].holder == teacher
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, target_type="documents.handoveract"
+    ).exists()
+
+
+def test_replacing_the_records_officer_without_the_act_is_refused(
+    current, administrator, newcomer, records_officer
+):
+    with pytest.raises(ValidationError):
+        services.appoint(
+            actor=administrator,
+            person=newcomer,
+            role=AppointedRole.RECORDS_OFFICER,
+            starts_on=date(2026, 9, 20),
+            replace_current=True,
+            **ORDER,
+        )
+    assert Appointment.objects.get(ends_on__isnull=True).person == records_officer
+
+
+def test_only_the_administrator_drafts(current, director, newcomer):
+    with pytest.raises(access.Forbidden):
+        acts.draft_hand_over_act(
+            actor=director, incoming=newcomer, starts_on=date(2026, 9, 20), **ORDER
+        )
+    assert not HandOverAct.objects.exists()
+
+
+def test_three_confirmations_move_the_appointment_and_the_permissions(
+    act, records_officer, newcomer, director, password
+):
+    acts.confirm_hand_over_act(actor=records_officer, act=act, password=password)
+    acts.confirm_hand_over_act(actor=records_officer, act=act, password=password)
+    acts.confirm_hand_over_act(actor=newcomer, act=act, password=password)
+    assert not fresh(newcomer).has_perm("documents.issue_document")
+
+    acts.confirm_hand_over_act(actor=director, act=act, password=password)
+
+    act.refresh_from_db()
+    assert act.is_complete
+    now_current = Appointment.objects.get(
+        role=AppointedRole.RECORDS_OFFICER, ends_on__isnull=True
+    )
+    assert now_current.person == newcomer
+    assert now_current.order_number == ORDER["order_number"]
+    assert Role.RECORDS_OFFICER in selectors.roles_of(user=fresh(newcomer))
+    assert Role.RECORDS_OFFICER not in selectors.roles_of(user=fresh(records_officer))
+    assert fresh(newcomer).has_perm("documents.issue_document")
+    assert AuditEvent.objects.filter(action=AuditAction.HAND_OVER).count() == 3
+
+
+def test_a_document_missing_from_the_act_blocks_it_until_refreshed(
+    act, register, records_officer, administrator, password
+):
+    register(records_officer, summary="Registered after the draft")
+    with pytest.raises(ValidationError):
+        acts.confirm_hand_over_act(actor=records_officer, act=act, password=password)
+    act.refresh_from_db()
+    assert act.outgoing_confirmed_at is None
+
+    acts.refresh_hand_over_act(actor=administrator, act=act)
+    acts.confirm_hand_over_act(actor=records_officer, act=act, password=password)
+    act.refresh_from_db()
+    assert act.outgoing_confirmed_at is not None
+
+
+def test_if_the_appointment_fails_nothing_is_confirmed(
+    act, records_officer, newcomer, director, password
+):
+    acts.confirm_hand_over_act(actor=records_officer, act=act, password=password)
+    acts.confirm_hand_over_act(actor=newcomer, act=act, password=password)
+    newcomer.is_active = False  # an inactive person can't be appointed
+    newcomer.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError):
+        acts.confirm_hand_over_act(actor=director, act=act, password=password)
+    act.refresh_from_db()
+    assert act.principal_confirmed_at is None and not act.is_complete
+    assert Appointment.objects.get(ends_on__isnull=True).person == records_officer
+    assert Role.RECORDS_OFFICER in selectors.roles_of(user=fresh(records_officer))
+
+
+def test_an_outsider_can_not_confirm_and_a_wrong_password_does_nothing(
+    act, teacher, records_officer
+):
+    with pytest.raises(access.NotVisible):
+        acts.confirm_hand_over_act(actor=teacher, act=act, password="x")
+    with pytest.raises(ValidationError):
+        acts.confirm_hand_over_act(actor=records_officer, act=act, password="wrong")
+    act.refresh_from_db()
+    assert act.outgoing_confirmed_at is None
+
+
+def test_the_hand_over_through_the_pages(
+    client, current, administrator, newcomer, records_officer, director, password
+):
+    from django.urls import reverse
+
+    client.force_login(administrator)
+    response = client.post(
+        reverse("documents:hand_over_new"),
+        {
+            "incoming": newcomer.pk,
+            "order_number": "21-к",
+            "order_date": "2026-09-01",
+            "starts_on": "2026-09-20",
+        },
+    )
+    act = HandOverAct.objects.get()
+    assert response["Location"] == reverse("documents:hand_over", args=[act.pk])
+    for person in (records_officer, newcomer, director):
+        client.force_login(person)
+        page = client.get(reverse("documents:hand_over", args=[act.pk]))
+        assert page.context["may_confirm"]
+        client.post(
+            reverse("documents:hand_over_confirm", args=[act.pk]),
+            {"password": password},
+        )
+    act.refresh_from_db()
+    assert act.is_complete
+    printed = client.get(reverse("documents:hand_over_print", args=[act.pk]))
+    assert printed.status_code == 200 and str(newcomer) in printed.content.decode()
+
+
+def test_outsiders_get_404_on_the_hand_over(client, act, student, support):
+    from django.urls import reverse
+
+    for person in (student, support):
+        client.force_login(person)
+        response = client.get(reverse("documents:hand_over", args=[act.pk]))
+        assert response.status_code == 404
