@@ -45,6 +45,9 @@ def can(user: User, permission: str, obj: Model | None = None) -> bool:
     """
     if not user.is_authenticated or not user.is_active:
         return False
+    if permission in PERSONAL_DATA_PERMISSIONS:
+        # Personal data goes by relationship, not by role (see below).
+        return _personal_data_rule(user, permission, obj)
     if getattr(obj, "is_official_use", False) and not is_cleared(user):
         return False
     if user.has_perm(permission):
@@ -90,6 +93,44 @@ def _allowed_by_relationship(user: User, permission: str, obj: Model | None) -> 
     return ParentLink.objects.filter(parent=user, child=obj).exists()
 
 
+# Personal data (issue 8; regulation 2.1, 2.2; law No. 58). No role sees
+# everyone's data: a person sees their own, a parent their children's, a class
+# teacher their class's, the administrator only where the school's setting
+# PORTAL_ADMIN_SEES_PERSONAL_DATA allows it; the records officer none. Only the
+# person or their parent may make a request about it or give consent.
+PERSONAL_DATA_PERMISSIONS = (
+    "accounts.view_personrecord",
+    "accounts.request_personal_data",
+    "accounts.give_consent",
+)
+
+
+def _personal_data_rule(user: User, permission: str, obj: Model | None) -> bool:
+    from django.conf import settings
+
+    from accounts.models import ClassTeacher, PersonRecord
+
+    subject = obj.person if isinstance(obj, PersonRecord) else obj
+    if not isinstance(subject, User):
+        return False
+    is_parent = ParentLink.objects.filter(parent=user, child=subject).exists()
+    if permission == "accounts.give_consent":
+        return is_parent and user.has_perm("accounts.give_consent")
+    if subject.pk == user.pk or is_parent:
+        return True
+    if permission != "accounts.view_personrecord":
+        return False
+    if settings.PORTAL_ADMIN_SEES_PERSONAL_DATA and user.has_perm(
+        "accounts.view_all_personal_data"
+    ):
+        return True
+    return bool(subject.school_class) and (
+        ClassTeacher.objects.filter(
+            teacher=user, school_class=subject.school_class
+        ).exists()
+    )
+
+
 # Objects on which one person or group may be given a permission from the
 # portal's permissions page. Each feature registers its models here.
 @dataclass(frozen=True)
@@ -102,6 +143,14 @@ GRANTABLE: dict[str, Grantable] = {
     "accounts.user": Grantable(
         permissions=("accounts.view_user",),
         manager_permission="accounts.grant_object_permission",
+    ),
+    "documents.document": Grantable(
+        permissions=("documents.view_document",),
+        manager_permission="documents.grant_document",
+    ),
+    "documents.journal": Grantable(
+        permissions=("documents.register_in_journal",),
+        manager_permission="documents.manage_journals",
     ),
 }
 

@@ -9,5 +9,11 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import roles
+        from accounts.personal import home_signals as personal_signals
+        from accounts.security import home_signals as security_signals
+        from accounts.security import receivers  # noqa: F401 (connects signals)
+        from office.signals import register
 
         post_migrate.connect(roles.sync_role_groups_after_migrate)
+        register(security_signals.overdue_incidents)
+        register(personal_signals.overdue_requests)

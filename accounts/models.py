@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from accounts.fields import EncryptedDateField, EncryptedTextField, blind_index
+
 # Raise this when the text of the non-disclosure pledge changes: everyone
 # accepts the new text before they are cleared again.
 PLEDGE_VERSION = 1
@@ -21,6 +23,7 @@ class User(AbstractUser):
         _("class"), max_length=10, blank=True, help_text=_("For a student, e.g. 7A.")
     )
     position = models.CharField(_("position"), max_length=100, blank=True)
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("person")
@@ -69,6 +72,15 @@ class Appointment(models.Model):
     ends_on = models.DateField(_("until"), null=True, blank=True)
     order_number = models.CharField(_("order number"), max_length=50)
     order_date = models.DateField(_("order date"))
+    # The order as registered in the orders journal, when it is found there.
+    order_document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("order in the journal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     appointed_by = models.ForeignKey(
         User, verbose_name=_("appointed by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -184,3 +196,369 @@ class PersonGroupObjectPermission(GroupObjectPermissionBase):
     """A permission on one person's record, given to a group (django-guardian)."""
 
     content_object = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+
+# Account security (issue 5): sessions, breach incidents, the working calendar,
+# backup codes of the second factor.
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a person, so they can see and end it (5.2.2)."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="portal_sessions",
+    )
+    # The key itself, not a hash: ending a session deletes Django's session by it.
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(_("device"), max_length=300, blank=True)
+    device = models.CharField(_("browser and system"), max_length=100, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    new_device = models.BooleanField(_("new device"), default=False)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen", "-pk"]
+        # The account-security permissions live here: they belong to no other model.
+        permissions = [
+            ("unlock_account", _("Can see lockouts and unlock accounts")),
+            ("reset_password", _("Can reset another person's password")),
+            (
+                "reset_privileged_password",
+                _("Can reset the password of an account with a second factor"),
+            ),
+            ("require_second_factor", _("Must sign in with a second factor")),
+            ("short_sessions", _("Has the shorter staff session timeouts")),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.device or '?'} · {self.address or '?'}"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    """A "my account may be compromised" report (5.2.3), for technical support."""
+
+    reporter = models.ForeignKey(
+        User,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="security_incidents",
+    )
+    opened_at = models.DateTimeField(_("reported"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=IncidentStatus.choices,
+        default=IncidentStatus.OPEN,
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("account incident")
+        verbose_name_plural = _("account incidents")
+        ordering = ["due_at", "pk"]
+        permissions = [("handle_incident", _("Can handle account incidents"))]
+
+    def __str__(self):
+        return _("Incident %(number)s: %(person)s") % {
+            "number": self.pk,
+            "person": self.reporter,
+        }
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == IncidentStatus.OPEN and self.due_at < timezone.now()
+
+
+class Holiday(models.Model):
+    """A public holiday of the Kyrgyz Republic: not a working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class BackupCode(models.Model):
+    """A one-time backup code of the second factor, kept only as a keyed hash."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="backup_codes",
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("backup code")
+        verbose_name_plural = _("backup codes")
+
+    def __str__(self):
+        return f"{self.user} · {self.pk}"
+
+
+class KnownDevice(models.Model):
+    """A browser family and address a person has signed in from before."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="known_devices",
+    )
+    device = models.CharField(_("browser and system"), max_length=100)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("known device")
+        verbose_name_plural = _("known devices")
+
+    def __str__(self):
+        return f"{self.user} · {self.device} · {self.address or '?'}"
+
+
+# Personal data (issue 8): person records, class teachers, consent, requests and
+# backups. The PIN, date of birth, address and phone are encrypted at rest.
+
+
+class PersonRecord(models.Model):
+    """The personal data the school keeps on one person, staff or student.
+
+    The name comes from the account, the class (students) and position (staff)
+    too; photo consent is in ``Consent``.
+    """
+
+    person = models.OneToOneField(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="person_record",
+    )
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
+    pin = EncryptedTextField(_("personal identification number"), blank=True)
+    # HMAC-SHA256 of the PIN (accounts.fields.blind_index), for exact lookup.
+    pin_index = models.CharField(max_length=64, blank=True, editable=False)
+    address = EncryptedTextField(_("address"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal data")
+        verbose_name_plural = _("personal data")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pin_index"],
+                condition=~Q(pin_index=""),
+                name="one_person_per_pin",
+            )
+        ]
+        permissions = [
+            (
+                "view_all_personal_data",
+                _("Can see everyone's personal data, where the school allows it"),
+            ),
+            ("handle_personal_request", _("Can answer requests about personal data")),
+            (
+                "view_overdue_requests",
+                _("Can see overdue requests about personal data"),
+            ),
+            ("give_consent", _("Can give consent for their child")),
+            ("issue_certificate", _("Can issue certificates of study")),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+    def save(self, *args, **kwargs):
+        self.pin_index = blind_index(self.pin) if self.pin else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "pin" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "pin_index"}
+        super().save(*args, **kwargs)
+
+
+class ClassTeacher(models.Model):
+    """A teacher in charge of a class: they see its students' personal data."""
+
+    teacher = models.ForeignKey(
+        User,
+        verbose_name=_("teacher"),
+        on_delete=models.PROTECT,
+        related_name="class_charges",
+    )
+    school_class = models.CharField(
+        _("class"),
+        max_length=10,
+        help_text=_("Exactly as in the students' accounts, e.g. 7А."),
+    )
+
+    class Meta:
+        verbose_name = _("class teacher")
+        verbose_name_plural = _("class teachers")
+        ordering = ["school_class"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "school_class"], name="one_charge_per_class"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.school_class}: {self.teacher}"
+
+
+class ConsentKind(models.TextChoices):
+    PHOTO = "photo", _("Photos of the student")
+    PUBLICATION = "publication", _("Publication of the student's name and work")
+
+
+class Consent(models.Model):
+    """One decision of a parent. History is kept: a change is a new row."""
+
+    student = models.ForeignKey(
+        User,
+        verbose_name=_("student"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    kind = models.CharField(
+        _("consent for"), max_length=16, choices=ConsentKind.choices
+    )
+    granted = models.BooleanField(_("given"))
+    given_by = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.student}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A consent is never changed: record a new decision.")
+        super().save(*args, **kwargs)
+
+
+class RequestKind(models.TextChoices):
+    COPY = "copy", _("A copy of the personal data")
+    CERTIFICATE = "certificate", _("A certificate of study")
+    CORRECTION = "correction", _("A correction of the data")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+
+
+class PersonalDataRequest(models.Model):
+    """A request by a person about their own data or their child's, with a deadline."""
+
+    kind = models.CharField(_("request"), max_length=16, choices=RequestKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=RequestStatus.choices,
+        default=RequestStatus.OPEN,
+    )
+    subject = models.ForeignKey(
+        User,
+        verbose_name=_("about"),
+        on_delete=models.PROTECT,
+        related_name="personal_requests",
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+    due_on = models.DateField(_("due"))
+    note = models.TextField(_("note"), blank=True)
+    # A correction: which field and the proposed value (encrypted like the field).
+    field = models.CharField(_("field"), max_length=16, blank=True)
+    proposed_value = EncryptedTextField(_("correct value"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        User,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    # A certificate: its own number series until the outgoing journal exists.
+    certificate_number = models.CharField(
+        _("certificate number"), max_length=20, blank=True
+    )
+    certificate_details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data request")
+        verbose_name_plural = _("personal data requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate_number"],
+                condition=~Q(certificate_number=""),
+                name="one_request_per_certificate_number",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == RequestStatus.OPEN and self.due_on < timezone.localdate()
+
+
+class BackupRun(models.Model):
+    """A backup that was written; the health page reads the latest."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    file_name = models.CharField(_("file"), max_length=500)
+    size = models.BigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("backup")
+        verbose_name_plural = _("backups")
+        ordering = ["-at"]
+        get_latest_by = "at"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.file_name}"

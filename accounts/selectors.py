@@ -27,11 +27,27 @@ class NavItem:
 # The menu, in order. Later features add their entries here.
 NAVIGATION = [
     NavItem("home", _("Home")),
+    NavItem("documents:journal", _("Journals"), "documents.view_journal"),
+    NavItem("surveys:list", _("Surveys")),
+    NavItem("security:sessions", _("My account")),
+    NavItem("security:incidents", _("Account incidents"), "accounts.view_incident"),
+    NavItem("security:lockouts", _("Lockouts"), "accounts.unlock_account"),
     NavItem("people", _("People"), "accounts.manage_people"),
     NavItem("appointments", _("Appointments"), "accounts.view_appointment"),
     NavItem("onboarding", _("My onboarding"), "accounts.undergo_onboarding"),
     NavItem(
         "onboarding_register", _("Onboarding register"), "accounts.view_onboarding"
+    ),
+    NavItem("audit:report", _("Audit report"), "audit.view_audit_report"),
+    NavItem("office:index", _("Security office"), "office.view_office"),
+    NavItem("personal:cabinet", _("My cabinet")),
+    NavItem(
+        "personal:requests",
+        _("Personal data requests"),
+        "accounts.handle_personal_request",
+    ),
+    NavItem(
+        "personal:overdue", _("Overdue requests"), "accounts.view_overdue_requests"
     ),
     NavItem("admin:index", _("Back office"), "accounts.change_user"),
 ]

@@ -55,6 +55,8 @@ def person_create(
     """A new account with a temporary password, returned once to be handed over."""
     access.require(actor, "accounts.manage_people")
     _check_offered(roles)
+    # Sign-in compares usernames lower-cased (accounts.security.network).
+    username = username.strip().lower()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(
             _("The login %(username)s is taken.") % {"username": username}
@@ -69,6 +71,7 @@ def person_create(
         position=position,
         email=email,
         is_staff=Role.ADMINISTRATOR in roles,
+        must_change_password=True,
     )
     person.set_password(password)
     person.save()
@@ -185,6 +188,18 @@ def appoint(
             raise ValidationError(
                 _("The new appointment can't start before the current one.")
             )
+        # Regulation 4.2.6: the records officer is replaced only through a
+        # hand-over act confirmed by both officers and the principal (issue 7).
+        if role == AppointedRole.RECORDS_OFFICER:
+            from documents.acts import hand_over_completed
+
+            if not hand_over_completed(outgoing=current.person, incoming=person):
+                raise ValidationError(
+                    _(
+                        "The records officer is replaced through the hand-over "
+                        "act: draft it and have it confirmed first."
+                    )
+                )
         current.ends_on = starts_on
         current.save(update_fields=["ends_on"])
         current.person.groups.remove(group)
@@ -204,6 +219,7 @@ def appoint(
         starts_on=starts_on,
         order_number=order_number,
         order_date=order_date,
+        order_document=_registered_order(order_number, order_date),
         appointed_by=actor,
     )
     person.groups.add(group)
@@ -216,10 +232,25 @@ def appoint(
             "appointment": appointment.pk,
             "order_number": order_number,
             "order_date": str(order_date),
+            "order_document": appointment.order_document_id,
             "starts_on": str(starts_on),
         },
     )
     return appointment
+
+
+def _registered_order(number: str, on: date):
+    """The school order in the orders journal with this number and year, if any."""
+    from documents.models import Document, DocumentStatus, JournalKind
+
+    return (
+        Document.objects.filter(
+            journal__kind=JournalKind.ORDERS, year=on.year, number=number
+        )
+        .exclude(status=DocumentStatus.ANNULLED)
+        .order_by("pk")
+        .first()
+    )
 
 
 # Onboarding (2.5)

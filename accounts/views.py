@@ -25,6 +25,7 @@ from accounts.people_import import read_rows
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record
+from school_portal.views import attempt
 
 IMPORT_SESSION_KEY = "people_import_rows"
 
@@ -161,7 +162,7 @@ def person_roles(request, pk):
     person = access.get_visible(request.user, "accounts.view_user", User.objects, pk=pk)
     form = RolesForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             services.person_set_roles,
             _("Roles saved."),
@@ -177,7 +178,7 @@ def person_roles(request, pk):
 @require_POST
 def person_deactivate(request, pk):
     person = access.get_visible(request.user, "accounts.view_user", User.objects, pk=pk)
-    _attempt(
+    attempt(
         request,
         services.person_deactivate,
         _("The account is deactivated."),
@@ -192,7 +193,7 @@ def parent_link_add(request, pk):
     parent = access.get_visible(request.user, "accounts.view_user", User.objects, pk=pk)
     form = ChildLinkForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             services.parent_link,
             _("The child is linked."),
@@ -211,7 +212,7 @@ def parent_link_remove(request, pk):
     link = access.get_visible(
         request.user, "accounts.manage_people", ParentLink.objects, pk=pk
     )
-    _attempt(
+    attempt(
         request,
         services.parent_unlink,
         _("The link is removed."),
@@ -219,17 +220,6 @@ def parent_link_remove(request, pk):
         link=link,
     )
     return redirect("person_detail", pk=link.parent_id)
-
-
-def _attempt(request, service, success: str, **kwargs) -> bool:
-    """Run a service; show its refusal as a message. Nothing is changed on refusal."""
-    try:
-        service(**kwargs)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    messages.success(request, success)
-    return True
 
 
 # Per-object permissions
@@ -244,7 +234,7 @@ def object_permissions(request, model, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             request,
             services.object_permission_grant,
             _("Permission given."),
@@ -291,7 +281,7 @@ def object_permission_revoke(request, model, pk):
         grantee = selectors.group_by_pk(pk=request.POST["group"])
     if grantee is None:
         raise access.NotVisible("grant")
-    _attempt(
+    attempt(
         request,
         services.object_permission_revoke,
         _("Permission taken back."),
@@ -332,7 +322,7 @@ def appointments(request):
     form = AppointmentForm(request.POST or None) if may_appoint else None
     if request.method == "POST":
         access.require(request.user, "accounts.appoint_officer")
-        if form.is_valid() and _attempt(
+        if form.is_valid() and attempt(
             request,
             services.appoint,
             _("The appointment is recorded."),
@@ -400,7 +390,7 @@ def briefing_record(request, pk):
     person = access.get_visible(
         request.user, "accounts.view_onboarding", User.objects, pk=pk, is_active=True
     )
-    _attempt(
+    attempt(
         request,
         services.briefing_record,
         _("The briefing is recorded."),

@@ -11,3 +11,4 @@ class DocumentsConfig(AppConfig):
         from office.signals import register
 
         register(home_signals.overdue_custody)
+        register(home_signals.acts_waiting_for_the_principal)

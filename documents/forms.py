@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from documents import selectors, services, storage
 from documents.models import (
+    Case,
     CopyFate,
     Document,
     DocumentClass,
     DocumentStatus,
     Grif,
     Journal,
+    StoragePlace,
 )
 
 
@@ -231,3 +233,37 @@ class HandOverForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["incoming"].queryset = people
+
+
+# The reference lists the records officer keeps. The services check
+# duplicates and say so in their own words.
+
+
+class _ListEntryForm(forms.ModelForm):
+    def validate_unique(self):
+        pass
+
+
+class JournalForm(_ListEntryForm):
+    class Meta:
+        model = Journal
+        fields = ["kind", "name", "number_format"]
+
+
+class DocumentClassForm(_ListEntryForm):
+    class Meta:
+        model = DocumentClass
+        fields = ["code", "name"]
+        help_texts = {"code": _("Latin letters, digits and hyphens, e.g. memo.")}
+
+
+class CaseForm(_ListEntryForm):
+    class Meta:
+        model = Case
+        fields = ["index", "title", "retention_years"]
+
+
+class StoragePlaceForm(_ListEntryForm):
+    class Meta:
+        model = StoragePlace
+        fields = ["room", "cabinet"]

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from documents import selectors
-from office.signals import DANGER, Signal
+from documents.models import ActStatus, DestructionAct, HandOverAct
+from office.signals import APPROVAL, DANGER, WARNING, Signal
 
 
 def overdue_custody(user) -> list[Signal]:
@@ -25,3 +26,36 @@ def overdue_custody(user) -> list[Signal]:
             DANGER,
         )
     ]
+
+
+def acts_waiting_for_the_principal(user) -> list[Signal]:
+    """Destruction acts every member confirmed, hand-over acts still needing the
+    principal's confirmation: both wait for the principal's decision."""
+    signals = []
+    if access.can(user, "documents.approve_destructionact"):
+        ready = (
+            DestructionAct.objects.filter(status=ActStatus.DRAFT)
+            .exclude(members__confirmed_at__isnull=True)
+            .count()
+        )
+        if ready:
+            title = _("Destruction acts waiting for approval")
+            url = reverse("documents:destruction_acts")
+            signals.append(
+                Signal(
+                    "documents.destruction_acts", title, ready, url, WARNING, APPROVAL
+                )
+            )
+    if access.can(user, "documents.confirm_handoveract"):
+        waiting = HandOverAct.objects.filter(
+            completed_at__isnull=True, principal_confirmed_at__isnull=True
+        )
+        for act in waiting[:5]:
+            title = _("Hand-over act waiting for your confirmation")
+            url = reverse("documents:hand_over", args=[act.pk])
+            signals.append(
+                Signal(
+                    f"documents.hand_over_{act.pk}", title, 1, url, WARNING, APPROVAL
+                )
+            )
+    return signals

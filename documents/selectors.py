@@ -10,12 +10,15 @@ from accounts.models import User
 from documents.models import (
     ActStatus,
     Attachment,
+    Case,
     Copy,
     Custody,
     DestructionActItem,
     Document,
+    DocumentClass,
     Grif,
     Journal,
+    StoragePlace,
 )
 
 PAGE_SIZE = 50
@@ -213,3 +216,13 @@ def receivers() -> QuerySet[User]:
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def reference_lists() -> dict:
+    """The lists the records officer keeps: one query each."""
+    return {
+        "journals": list(Journal.objects.all()),
+        "classes": list(DocumentClass.objects.all()),
+        "cases": list(Case.objects.all()),
+        "places": list(StoragePlace.objects.all()),
+    }

@@ -35,6 +35,7 @@ from documents.models import (
     DocumentStatus,
     Grif,
     Journal,
+    JournalKind,
     StoragePlace,
     YearCounter,
 )
@@ -722,7 +723,19 @@ def add_journal(
         ) from error
     if "{seq}" not in number_format:
         raise ValidationError({"number_format": _("The format must contain {seq}.")})
-    journal = Journal.objects.create(kind=kind, name=name, number_format=number_format)
+    name = name.strip()
+    if kind == JournalKind.OTHER and not name:
+        raise ValidationError({"name": _("Name the journal, e.g. staff orders.")})
+    if Journal.objects.filter(kind=kind, name__iexact=name).exists():
+        raise ValidationError({"name": _("This journal already exists.")})
+    journal = Journal(
+        kind=kind,
+        name=name,
+        number_format=number_format,
+        position=_next_position(Journal),
+    )
+    journal.full_clean()
+    journal.save()
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -730,3 +743,76 @@ def add_journal(
         details={"kind": kind, "name": name, "number_format": number_format},
     )
     return journal
+
+
+def _next_position(model) -> int:
+    return (model.objects.aggregate(n=Max("position"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def add_document_class(*, actor: User, code: str, name: str) -> DocumentClass:
+    """A class of documents beyond the built-in ones (letter, order, ...)."""
+    access.require(actor, "documents.manage_journals")
+    code, name = code.strip().lower(), name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the class.")})
+    if DocumentClass.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("A class with this code already exists.")})
+    if DocumentClass.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("A class with this name already exists.")})
+    document_class = DocumentClass(
+        code=code, name=name, position=_next_position(DocumentClass)
+    )
+    document_class.full_clean()
+    document_class.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=document_class,
+        details={"code": code, "name": name},
+    )
+    return document_class
+
+
+@transaction.atomic
+def add_case(
+    *, actor: User, index: str, title: str, retention_years: int | None = None
+) -> Case:
+    """An entry of the school's list of cases; no retention period: permanent."""
+    access.require(actor, "documents.manage_journals")
+    index, title = index.strip(), title.strip()
+    if retention_years is not None and not 1 <= retention_years <= 100:
+        raise ValidationError(
+            {"retention_years": _("Keep for 1 to 100 years, or leave empty.")}
+        )
+    if Case.objects.filter(index__iexact=index).exists():
+        raise ValidationError({"index": _("A case with this index already exists.")})
+    case = Case(index=index, title=title, retention_years=retention_years)
+    case.full_clean()
+    case.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=case,
+        details={"index": index, "title": title, "retention_years": retention_years},
+    )
+    return case
+
+
+@transaction.atomic
+def add_storage_place(*, actor: User, room: str, cabinet: str) -> StoragePlace:
+    """A cabinet where documents for official use are kept."""
+    access.require(actor, "documents.manage_journals")
+    room, cabinet = room.strip(), cabinet.strip()
+    if StoragePlace.objects.filter(room__iexact=room, cabinet__iexact=cabinet).exists():
+        raise ValidationError(_("This storage place already exists."))
+    place = StoragePlace(room=room, cabinet=cabinet)
+    place.full_clean()
+    place.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=place,
+        details={"room": room, "cabinet": cabinet},
+    )
+    return place

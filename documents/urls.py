@@ -69,3 +69,11 @@ urlpatterns += [
         "acts/hand-over/<int:pk>/print/", views.hand_over_print, name="hand_over_print"
     ),
 ]
+
+urlpatterns += [
+    path("lists/", views.reference_lists, name="reference_lists"),
+    path("lists/journals/", views.journal_add, name="journal_add"),
+    path("lists/classes/", views.class_add, name="class_add"),
+    path("lists/cases/", views.case_add, name="case_add"),
+    path("lists/places/", views.place_add, name="place_add"),
+]

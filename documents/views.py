@@ -16,6 +16,7 @@ from audit.middleware import client_address
 from audit.models import AuditAction
 from documents import acts, exports, forms, selectors, services
 from documents.models import Copy, DestructionAct, HandOverAct, Journal
+from school_portal.views import attempt
 
 
 def _apply(form, error: ValidationError) -> None:
@@ -25,16 +26,6 @@ def _apply(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def _attempt(request, service, success: str, **kwargs) -> bool:
-    try:
-        service(**kwargs)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _file_response(data: bytes, *, name: str, content_type: str) -> HttpResponse:
@@ -66,6 +57,7 @@ def journal_list(request):
         "may_see_copies": access.can(request.user, "documents.view_copy"),
         "may_see_acts": access.can(request.user, "documents.view_destructionact"),
         "may_see_hand_over": access.can(request.user, "documents.view_handoveract"),
+        "may_manage_lists": access.can(request.user, "documents.manage_journals"),
         "print_journal": filters.get("journal") if filters.get("year") else None,
         "print_year": filters.get("year"),
     }
@@ -175,7 +167,7 @@ def annul(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say why the registration is annulled."))
     else:
-        _attempt(
+        attempt(
             request,
             services.annul_document,
             _("The registration is annulled."),
@@ -195,7 +187,7 @@ def attach(request, pk):
         messages.error(request, " ".join(form.errors.get("files", [])))
         return redirect("documents:document", pk=document.pk)
     for upload in form.cleaned_data["files"]:
-        if not _attempt(
+        if not attempt(
             request,
             services.add_attachment,
             _("File %(name)s added.") % {"name": upload.name},
@@ -274,7 +266,7 @@ def issue(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose the person who receives the document."))
     else:
-        _attempt(
+        attempt(
             request,
             services.issue_document,
             _("Issued. The receiver now signs for it with their password."),
@@ -310,7 +302,7 @@ def sign(request, pk):
 @require_POST
 def hand_back(request, pk):
     custody = selectors.custody_for(user=request.user, pk=pk)
-    _attempt(
+    attempt(
         request,
         services.hand_back,
         _("Noted. The records officer confirms the return."),
@@ -324,7 +316,7 @@ def hand_back(request, pk):
 def confirm_return(request, pk):
     custody = selectors.custody_for(user=request.user, pk=pk)
     access.require(request.user, "documents.issue_document", custody.document)
-    _attempt(
+    attempt(
         request,
         services.confirm_return,
         _("The return is confirmed."),
@@ -365,7 +357,7 @@ def paper_copy(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give the purpose and the number of copies."))
     else:
-        _attempt(
+        attempt(
             request,
             services.log_paper_copy,
             _("The copy is entered in the copy log."),
@@ -386,7 +378,7 @@ def copy_fate(request, pk):
     access.require(request.user, "documents.change_copy", document)
     form = forms.FateForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             services.set_copy_fate,
             _("The copy's fate is recorded."),
@@ -494,7 +486,7 @@ def destruction_act_confirm(request, pk):
     act = _act_for(request, pk)
     form = forms.SignForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             acts.confirm_destruction_act,
             _("Your confirmation is recorded."),
@@ -511,7 +503,7 @@ def destruction_act_approve(request, pk):
     access.require(request.user, "documents.approve_destructionact", act)
     form = forms.SignForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             acts.approve_destruction_act,
             _("The act is approved: the documents are destroyed."),
@@ -668,7 +660,7 @@ def hand_over_confirm(request, pk):
     act = _hand_over_for(request, pk)
     form = forms.SignForm(request.POST)
     if form.is_valid():
-        _attempt(
+        attempt(
             request,
             acts.confirm_hand_over_act,
             _("Your confirmation is recorded."),
@@ -683,7 +675,7 @@ def hand_over_confirm(request, pk):
 def hand_over_refresh(request, pk):
     act = _hand_over_for(request, pk)
     access.require(request.user, "documents.add_handoveract", act)
-    _attempt(
+    attempt(
         request,
         acts.refresh_hand_over_act,
         _("The list is rebuilt; every confirmation is given again."),
@@ -705,4 +697,71 @@ def hand_over_print(request, pk):
     )
     return render(
         request, "documents/acts/hand_over_print.html", _hand_over_context(act)
+    )
+
+
+# The reference lists the records officer keeps: journals, classes, cases, places
+
+
+@require_GET
+def reference_lists(request):
+    access.require_visible(request.user, "documents.manage_journals")
+    context = {
+        **selectors.reference_lists(),
+        "journal_form": forms.JournalForm(),
+        "class_form": forms.DocumentClassForm(),
+        "case_form": forms.CaseForm(),
+        "place_form": forms.StoragePlaceForm(),
+    }
+    return render(request, "documents/reference_lists.html", context)
+
+
+def _add_to_list(request, form_class, service, success: str):
+    access.require_visible(request.user, "documents.manage_journals")
+    form = form_class(request.POST)
+    if form.is_valid():
+        attempt(request, service, success, actor=request.user, **form.cleaned_data)
+    else:
+        messages.error(
+            request,
+            " ".join(
+                f"{form[name].label}: {message}" if name in form.fields else message
+                for name, errors in form.errors.items()
+                for message in errors
+            ),
+        )
+    return redirect("documents:reference_lists")
+
+
+@require_POST
+def journal_add(request):
+    return _add_to_list(
+        request, forms.JournalForm, services.add_journal, _("The journal is added.")
+    )
+
+
+@require_POST
+def class_add(request):
+    return _add_to_list(
+        request,
+        forms.DocumentClassForm,
+        services.add_document_class,
+        _("The document class is added."),
+    )
+
+
+@require_POST
+def case_add(request):
+    return _add_to_list(
+        request, forms.CaseForm, services.add_case, _("The case is added.")
+    )
+
+
+@require_POST
+def place_add(request):
+    return _add_to_list(
+        request,
+        forms.StoragePlaceForm,
+        services.add_storage_place,
+        _("The storage place is added."),
     )

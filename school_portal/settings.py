@@ -98,6 +98,58 @@ try:
     )
     # Regulation 2.5: the security briefing is repeated after this many days.
     PORTAL_REBRIEFING_DAYS = env.integer("PORTAL_REBRIEFING_DAYS", default=365)
+    # The audit trail: retention, school hours (for after-hours reads), the
+    # request log switch, and model fields whose values never enter any log.
+    PORTAL_AUDIT_RETENTION_DAYS = env.integer(
+        "PORTAL_AUDIT_RETENTION_DAYS", default=5 * 365
+    )
+    PORTAL_SCHOOL_HOURS = tuple(
+        env.words("PORTAL_SCHOOL_HOURS", default=["08:00", "18:00"])
+    )
+    PORTAL_REQUEST_LOG = env.boolean("PORTAL_REQUEST_LOG", default=True)
+    PORTAL_AUDIT_MASKED_FIELDS = env.words("PORTAL_AUDIT_MASKED_FIELDS", default=[])
+    # Account security (issue 5). The client address comes from X-Forwarded-For
+    # only when the request arrives from one of these proxy addresses.
+    PORTAL_TRUSTED_PROXIES = env.words("PORTAL_TRUSTED_PROXIES", default=[])
+    if BEHIND_TLS_PROXY and not PORTAL_TRUSTED_PROXIES:
+        # Behind a proxy every request comes from the proxy's address: without
+        # its name, lockouts, the audit trail and the school-network rule for
+        # official-use files would all see one client.
+        raise env.ConfigError(
+            "PORTAL_TRUSTED_PROXIES",
+            "must name the proxy's address when DJANGO_BEHIND_TLS_PROXY is on",
+        )
+    PORTAL_SESSION_IDLE_MINUTES = {
+        "staff": env.integer("PORTAL_STAFF_SESSION_IDLE_MINUTES", default=30),
+        "others": env.integer("PORTAL_SESSION_IDLE_MINUTES", default=240),
+    }
+    PORTAL_SESSION_ABSOLUTE_HOURS = {
+        "staff": env.integer("PORTAL_STAFF_SESSION_ABSOLUTE_HOURS", default=12),
+        "others": env.integer("PORTAL_SESSION_ABSOLUTE_HOURS", default=24),
+    }
+    PORTAL_RESET_LINK_HOURS = env.integer("PORTAL_RESET_LINK_HOURS", default=24)
+    # A breach report is due by this hour of the next working day (5.2.3).
+    PORTAL_WORKDAY_END_HOUR = env.integer("PORTAL_WORKDAY_END_HOUR", default=18)
+    # Survey results are broken down only by groups of at least this many people.
+    PORTAL_SURVEY_MIN_GROUP = env.integer("PORTAL_SURVEY_MIN_GROUP", default=5)
+    # Document registry (issue 6): attachments live outside the web root,
+    # encrypted; "for official use" documents are due back by the end of the
+    # school day (HH:MM, Asia/Bishkek).
+    PORTAL_ATTACHMENT_DIR = Path(
+        env.text("PORTAL_ATTACHMENT_DIR", default=str(VAR_DIR / "attachments"))
+    )
+    PORTAL_ATTACHMENT_MAX_BYTES = env.integer(
+        "PORTAL_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024
+    )
+    PORTAL_SCHOOL_DAY_END = env.text("PORTAL_SCHOOL_DAY_END", default="18:00")
+    # Personal data (issue 8). The blind index of the PIN is HMAC-SHA256 under
+    # its own key; the administrator sees personal data only if the school says so;
+    # "who viewed my data" names the staff only if the school says so.
+    PORTAL_BLIND_INDEX_KEY = _secret("PORTAL_BLIND_INDEX_KEY", debug=DEBUG)
+    PORTAL_ADMIN_SEES_PERSONAL_DATA = env.boolean(
+        "PORTAL_ADMIN_SEES_PERSONAL_DATA", default=False
+    )
+    PORTAL_SHOW_VIEWER_NAMES = env.boolean("PORTAL_SHOW_VIEWER_NAMES", default=False)
 except env.ConfigError as error:
     env.fail(error)
 
@@ -119,10 +171,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "guardian",
+    "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "audit",
     "documents",
     "surveys",
+    "office",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +195,9 @@ MIDDLEWARE = [
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.security.middleware.AccountSecurityMiddleware",
+    # django-axes: last, so it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "school_portal.urls"
@@ -155,6 +215,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "school_portal.context_processors.portal",
             ],
+            "libraries": {
+                "account_security": "accounts.security.templatetags",
+                "personal": "accounts.personal.templatetags",
+            },
         },
     },
 ]
@@ -164,15 +228,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Accounts and passwords (NIST SP 800-63B: length, no composition rules).
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username and address.
+    "accounts.security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # django-guardian: no anonymous user; per-object permissions only where granted.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
+# django-auditlog: a masked field keeps nothing of its value (audit.auditlog).
+AUDITLOG_MASK_CALLABLE = "audit.auditlog.mask"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = PORTAL_RESET_LINK_HOURS * 3600
+# django-axes: 5 failures lock that username from that address (not the whole
+# school behind one NAT address) for 15 minutes; failures during the lockout
+# do not extend it; usernames are compared normalized.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.security.network.axes_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.network.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.security.views.lockout"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+OTP_TOTP_ISSUER = "School Portal"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -210,6 +292,13 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads: files above 2.5 MB go to a private temporary file, never memory;
+# at most a few files per request (attachments are limited in size by
+# PORTAL_ATTACHMENT_MAX_BYTES).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o600
 if DEBUG:
     # WhiteNoise serves from the finders in debug, but expects the folder.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,14 @@ from tests.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def english_messages(settings):
+    """Tests read messages by their English msgids. The portal itself speaks
+    Kyrgyz first: tests/accounts/test_home.py and the browser journeys switch
+    LANGUAGE_CODE back to "ky" and check that."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 is the point in production and far too slow for hundreds of users
     made per test run; tests/school_portal/test_settings.py checks it is first."""
@@ -87,3 +95,9 @@ def everyone(
         "parent": parent,
         "outsider": outsider,
     }
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path):
+    """Encrypted attachments written by any test go to its own folder, not var/."""
+    settings.PORTAL_ATTACHMENT_DIR = tmp_path / "attachments"

@@ -37,7 +37,6 @@ DUE_DAYS = {
     RequestKind.CERTIFICATE: 3,
     RequestKind.CORRECTION: 7,
 }
-CERTIFICATE_PREFIX = "МК"
 
 
 # Person records
@@ -242,23 +241,17 @@ def copy_prepare(*, actor: User, request: PersonalDataRequest) -> PersonalDataRe
 def certificate_issue(
     *, actor: User, request: PersonalDataRequest
 ) -> PersonalDataRequest:
-    """The records officer issues the certificate under the next number of its series.
-
-    The series is the certificate's own until the outgoing journal (documents)
-    exists; then the number is taken from the journal.
-    """
+    """The records officer issues the certificate: it is registered in the
+    outgoing journal (4.1) and carries that journal's number."""
     access.require(actor, "accounts.issue_certificate")
     request = _open_request(request, RequestKind.CERTIFICATE)
     subject = request.subject
     if not subject.school_class or not subject.is_active:
         raise ValidationError(_("This person is not a student of the school now."))
     today = timezone.localdate()
-    prefix = f"{CERTIFICATE_PREFIX}-{today.year}-"
-    numbers = PersonalDataRequest.objects.filter(
-        certificate_number__startswith=prefix
-    ).values_list("certificate_number", flat=True)
-    last = max((int(number.removeprefix(prefix)) for number in numbers), default=0)
-    request.certificate_number = f"{prefix}{last + 1:04d}"
+    document = _register_in_outgoing_journal(actor=actor, request=request)
+    # Numbers restart every year: the year keeps them unique.
+    request.certificate_number = f"{document.number}/{document.year}"
     request.certificate_details = {
         "name": subject.get_full_name() or subject.username,
         "class": subject.school_class,
@@ -276,6 +269,35 @@ def certificate_issue(
         details={"number": request.certificate_number, "subject": subject.pk},
     )
     return request
+
+
+def _register_in_outgoing_journal(*, actor: User, request: PersonalDataRequest):
+    from documents import services as documents_services
+    from documents.models import DocumentClass, Journal, JournalKind
+
+    journal = (
+        Journal.objects.filter(kind=JournalKind.OUTGOING, is_active=True)
+        .order_by("position", "pk")
+        .first()
+    )
+    document_class = DocumentClass.objects.filter(code="certificate").first()
+    if journal is None or document_class is None:
+        raise ValidationError(
+            _("There is no outgoing journal to register the certificate in.")
+        )
+    subject = request.subject
+    return documents_services.register_document(
+        actor=actor,
+        journal=journal,
+        document_class=document_class,
+        summary=_("Certificate of study: %(name)s, class %(class)s")
+        % {
+            "name": subject.get_full_name() or subject.username,
+            "class": subject.school_class,
+        },
+        correspondent=str(request.requested_by),
+        executor=actor,
+    )
 
 
 def _school_year(today: date) -> str:

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from accounts import access, selectors, services
 from accounts.models import AppointedRole, Appointment
 from accounts.roles import Role
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction
 from tests.factories import UserFactory
+from tests.trail import service_events
 
 ORDER = {"order_number": "15-к", "order_date": date(2026, 9, 1)}
 
@@ -34,7 +35,7 @@ def test_administrator_appoints_the_security_officer_by_order(administrator, tea
 
     assert appointment.is_current
     assert Role.SECURITY_OFFICER in selectors.roles_of(user=fresh(teacher))
-    event = AuditEvent.objects.get(action=AuditAction.APPOINT)
+    event = service_events().get(action=AuditAction.APPOINT)
     assert event.actor == administrator
     assert event.details["order_number"] == "15-к"
 
@@ -70,9 +71,11 @@ def test_replacing_ends_the_current_and_starts_the_next_in_one_action(
     assert Role.SECURITY_OFFICER not in selectors.roles_of(user=fresh(teacher))
     assert Role.SECURITY_OFFICER in selectors.roles_of(user=fresh(other))
     assert Appointment.objects.count() == 2
-    assert list(
-        AuditEvent.objects.order_by("seq").values_list("action", flat=True)
-    ) == [AuditAction.APPOINT, AuditAction.APPOINTMENT_END, AuditAction.APPOINT]
+    assert list(service_events().values_list("action", flat=True)) == [
+        AuditAction.APPOINT,
+        AuditAction.APPOINTMENT_END,
+        AuditAction.APPOINT,
+    ]
 
 
 def test_only_an_employee_can_be_appointed(administrator, student):
@@ -85,3 +88,38 @@ def test_the_principal_may_not_appoint(director, teacher):
         appoint(director, teacher)
 
     assert not Appointment.objects.exists()
+
+
+def test_the_order_registered_in_the_orders_journal_is_linked(
+    administrator, records_officer, teacher
+):
+    from documents import services as documents_services
+    from documents.models import DocumentClass, Journal, JournalKind
+    from tests.documents.conftest import ensure_registry_basics
+
+    ensure_registry_basics()
+    order = documents_services.register_document(
+        actor=records_officer,
+        journal=Journal.objects.get(kind=JournalKind.ORDERS, name=""),
+        document_class=DocumentClass.objects.get(code="order"),
+        summary="Маалыматтык коопсуздукка жооптууну дайындоо жөнүндө",
+        registered_on=date(2026, 9, 1),
+    )
+
+    appointment = services.appoint(
+        actor=administrator,
+        person=teacher,
+        role=AppointedRole.SECURITY_OFFICER,
+        starts_on=date(2026, 9, 2),
+        order_number=order.number,
+        order_date=date(2026, 9, 1),
+    )
+
+    assert appointment.order_document == order
+
+
+def test_an_order_not_in_the_journal_is_kept_by_number_only(administrator, teacher):
+    appointment = appoint(administrator, teacher)
+
+    assert appointment.order_number == "15-к"
+    assert appointment.order_document is None

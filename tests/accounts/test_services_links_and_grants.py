@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from accounts import access, services
 from accounts.models import ParentLink
 from accounts.roles import Role
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction
 from tests.factories import UserFactory
+from tests.trail import service_events
 
 
 def fresh(user):
@@ -21,7 +22,7 @@ def test_a_parent_sees_their_own_child_and_no_one_elses(administrator, parent, s
 
     assert access.can(fresh(parent), "accounts.view_user", student)
     assert not access.can(fresh(parent), "accounts.view_user", other_child)
-    event = AuditEvent.objects.get()
+    event = service_events().get()
     assert (event.action, event.target_id) == (AuditAction.LINK, str(student.pk))
 
 
@@ -76,9 +77,7 @@ def test_administrator_gives_a_teacher_view_of_one_students_record(
         grantee=teacher,
     )
     assert not access.can(fresh(teacher), "accounts.view_user", student)
-    assert list(
-        AuditEvent.objects.order_by("seq").values_list("action", flat=True)
-    ) == [
+    assert list(service_events().values_list("action", flat=True)) == [
         AuditAction.GRANT,
         AuditAction.REVOKE,
     ]
@@ -96,7 +95,7 @@ def test_a_permission_on_a_record_is_refused_to_a_student(administrator, student
         )
 
     assert not access.can(fresh(student), "accounts.view_user", classmate)
-    assert not AuditEvent.objects.exists()
+    assert not service_events().exists()
 
 
 def test_a_permission_not_offered_for_the_object_is_refused(

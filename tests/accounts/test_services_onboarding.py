@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import access, services
 from accounts.models import Onboarding
-from audit.models import AuditEvent
+from tests.trail import service_events
 
 
 class OfficialUseThing:
@@ -31,9 +31,7 @@ def test_all_three_steps_clear_an_employee(teacher, security_officer):
     services.briefing_record(actor=security_officer, person=teacher)
 
     assert access.is_cleared(fresh(teacher))
-    steps = list(
-        AuditEvent.objects.order_by("seq").values_list("details__step", flat=True)
-    )
+    steps = list(service_events().values_list("details__step", flat=True))
     assert steps == ["pledge", "familiarization", "briefing"]
 
 
@@ -43,7 +41,7 @@ def test_the_briefing_waits_for_the_pledge_and_familiarization(
     with pytest.raises(ValidationError):
         services.briefing_record(actor=security_officer, person=teacher)
 
-    assert not AuditEvent.objects.exists()
+    assert not service_events().exists()
 
 
 def test_only_the_security_officer_records_a_briefing(teacher, director):

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 
 from accounts import access, selectors, services
 from accounts.roles import Role
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction
+from tests.trail import service_events
 
 
 def test_administrator_creates_a_student_with_a_temporary_password(administrator):
@@ -19,8 +20,9 @@ def test_administrator_creates_a_student_with_a_temporary_password(administrator
     )
 
     assert person.check_password(password)
+    assert person.must_change_password
     assert selectors.roles_of(user=person) == [Role.STUDENT]
-    event = AuditEvent.objects.get(action=AuditAction.CREATE)
+    event = service_events().get(action=AuditAction.CREATE)
     assert (event.actor, event.target_id) == (administrator, str(person.pk))
     assert event.details == {"roles": ["student"], "class": "5A"}
     assert password not in str(event.details)
@@ -36,7 +38,7 @@ def test_an_appointed_role_is_not_offered_on_the_people_pages(administrator):
             roles=[Role.SECURITY_OFFICER],
         )
 
-    assert not AuditEvent.objects.exists()
+    assert not service_events().exists()
 
 
 def test_a_teacher_may_not_create_people(teacher):
@@ -49,7 +51,7 @@ def test_a_teacher_may_not_create_people(teacher):
             roles=[Role.STAFF],
         )
 
-    assert not AuditEvent.objects.exists()
+    assert not service_events().exists()
 
 
 def test_roles_are_set_exactly_and_each_change_is_recorded(administrator, teacher):
@@ -61,9 +63,7 @@ def test_roles_are_set_exactly_and_each_change_is_recorded(administrator, teache
     assert selectors.roles_of(user=type(teacher).objects.get(pk=teacher.pk)) == [
         Role.SUPPORT
     ]
-    actions = list(
-        AuditEvent.objects.order_by("seq").values_list("action", "details__role")
-    )
+    actions = list(service_events().values_list("action", "details__role"))
     assert actions == [
         (AuditAction.ROLE_ADD, "support"),
         (AuditAction.ROLE_REMOVE, "staff"),
@@ -92,7 +92,7 @@ def test_a_leaver_is_deactivated_not_deleted(administrator, teacher):
 
     teacher.refresh_from_db()
     assert not teacher.is_active
-    assert AuditEvent.objects.get().action == AuditAction.DEACTIVATE
+    assert service_events().get().action == AuditAction.DEACTIVATE
 
 
 def test_an_appointed_officer_cant_be_deactivated_before_a_successor(

@@ -2,18 +2,13 @@
 only then is the teacher cleared for material for official use."""
 
 import pytest
-from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from tests.e2e.helpers import enrolled, ky
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def ky(text: str) -> str:
-    with translation.override("ky"):
-        return translation.gettext(text)
 
 
 def sign_out(page):
@@ -21,12 +16,12 @@ def sign_out(page):
 
 
 def test_appointment_onboarding_and_clearance(live_server, phone, sign_in):
-    UserFactory(username="admin", roles=[Role.ADMINISTRATOR])
-    UserFactory(username="nurlan", first_name="Нурлан", roles=[Role.STAFF])
+    admin = UserFactory(username="admin", roles=[Role.ADMINISTRATOR])
+    nurlan = UserFactory(username="nurlan", first_name="Нурлан", roles=[Role.STAFF])
     UserFactory(username="newteacher", first_name="Айпери", roles=[Role.STAFF])
     page = phone
 
-    sign_in(page, "admin", PASSWORD)
+    sign_in(page, "admin", PASSWORD, device=enrolled(admin))
     page.goto(f"{live_server.url}/appointments/")
     page.fill("input[name=person]", "nurlan")
     page.select_option("select[name=role]", "security_officer")
@@ -52,7 +47,8 @@ def test_appointment_onboarding_and_clearance(live_server, phone, sign_in):
     expect(page.locator("strong.error")).to_be_visible()
     sign_out(page)
 
-    sign_in(page, "nurlan", PASSWORD)
+    # Appointed, his role now requires a second factor; he has enrolled.
+    sign_in(page, "nurlan", PASSWORD, device=enrolled(nurlan))
     page.goto(f"{live_server.url}/onboarding/register/")
     row = page.locator("tr", has_text="Айпери")
     row.get_by_role("button", name=ky("Record the briefing today")).click()

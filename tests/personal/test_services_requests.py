@@ -19,6 +19,7 @@ from accounts.models import (
 from accounts.personal import selectors, services
 from accounts.personal.certificate import certificate_pdf
 from audit.models import AuditAction
+from documents.models import Document, JournalKind
 from tests.personal.conftest import PIN
 from tests.trail import service_events
 
@@ -67,7 +68,7 @@ def test_the_copy_holds_everything_and_only_its_person_downloads_it(
     assert export.details == {"request": made.pk, "format": "json"}
 
 
-def test_the_records_officer_issues_numbered_certificates(
+def test_certificates_are_registered_in_the_outgoing_journal(
     pupil, family, records_officer
 ):
     first = services.request_create(
@@ -83,8 +84,14 @@ def test_the_records_officer_issues_numbered_certificates(
     year = timezone.localdate().year
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.certificate_number == f"МК-{year}-0001"
-    assert second.certificate_number == f"МК-{year}-0002"
+    outgoing = Document.objects.filter(
+        journal__kind=JournalKind.OUTGOING, document_class__code="certificate"
+    ).order_by("seq")
+    assert [f"{doc.number}/{year}" for doc in outgoing] == [
+        first.certificate_number,
+        second.certificate_number,
+    ]
+    assert outgoing[0].correspondent == str(family)
     assert first.status == RequestStatus.DONE
     details = services.certificate_download(actor=family, request=first)
     assert details["class"] == "7А" and details["birth_date"] == date(2012, 5, 3)

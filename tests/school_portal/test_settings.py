@@ -16,6 +16,7 @@ PRODUCTION = {
     "DATABASE_URL": "sqlite:///:memory:",
     "PORTAL_AUDIT_KEY": "a-long-random-audit-key-for-the-hash-chain",
     "PORTAL_ENCRYPTION_KEYS": "q0t8UHc0k8dcvqjUbW2m6hW3Jd0bn4jXUyT8cJ4pG1Q=",
+    "PORTAL_BLIND_INDEX_KEY": "a-long-random-key-for-the-blind-index-of-the-pin",
 }
 
 
@@ -44,6 +45,8 @@ def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
         ({"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://"}, "DATABASE_URL"),
         ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY"),
         ({**PRODUCTION, "PORTAL_AUDIT_KEY": ""}, "PORTAL_AUDIT_KEY"),
+        ({**PRODUCTION, "DJANGO_BEHIND_TLS_PROXY": "1"}, "PORTAL_TRUSTED_PROXIES"),
+        ({**PRODUCTION, "PORTAL_BLIND_INDEX_KEY": ""}, "PORTAL_BLIND_INDEX_KEY"),
         ({**PRODUCTION, "PORTAL_ENCRYPTION_KEYS": ""}, "PORTAL_ENCRYPTION_KEYS"),
         (
             {**PRODUCTION, "PORTAL_ENCRYPTION_KEYS": "not-a-key"},

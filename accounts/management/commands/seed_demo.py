@@ -7,6 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from accounts.personal import demo as personal_demo
+from audit import demo as audit_demo
+from documents import demo as documents_demo
+from office import demo as office_demo
+from surveys import demo as surveys_demo
 
 PASSWORD_FILE = settings.VAR_DIR / "demo-password"
 
@@ -28,6 +33,11 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         with transaction.atomic():
             people = accounts_demo.seed(password=password)
+            office_demo.seed(people=people)
+            documents_demo.seed(password=password)
+            audit_demo.seed()
+            surveys_demo.seed()
+            personal_demo.seed()
         self.stdout.write("Demo accounts (username — roles):")
         for user in people:
             roles = ", ".join(group.name for group in user.groups.all())
