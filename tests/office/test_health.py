@@ -19,6 +19,8 @@ def fresh(ok=True):
 @pytest.fixture
 def healthy(monkeypatch):
     """Backups and verification fresh; disk roomy (the test machine's may not be)."""
+    # The browser tests set this for Playwright; the deployment check refuses it.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     monkeypatch.setattr(health, "latest_runs", lambda source: (fresh(), fresh()))
     monkeypatch.setattr(
         health.shutil,
