@@ -19,6 +19,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import Role
+from audit import selectors as audit_selectors
 from audit.models import AuditAction, AuditEvent, AuditOutcome
 
 # The encrypted fields, as the pages and the trail name them.
@@ -80,10 +81,8 @@ def who_viewed(*, person: User) -> list[Viewing]:
     ]
 
 
-def last_logins(*, person: User) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(actor=person, action=AuditAction.LOGIN).order_by(
-        "-seq"
-    )[:LOGINS_SHOWN]
+def last_logins(*, person: User) -> list[AuditEvent]:
+    return audit_selectors.last_logins(user=person, limit=LOGINS_SHOWN)
 
 
 def requests_about(*, person: User) -> QuerySet[PersonalDataRequest]:
