@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := DJANGO_DEBUG=1 $(BIN)/python manage.py
 
-.PHONY: run test install migrate messages lint format clean
+.PHONY: run test bench install migrate messages lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ run: migrate
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark (docs/performance.md): SQLite, and PostgreSQL when DATABASE_URL
+# points to one. BENCH_ARGS passes options, e.g. BENCH_ARGS="--seconds 5 --reseed".
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python -m benchmark $(BENCH_ARGS)
 
 # After adding or changing a user-facing string: extract, translate the .po files, compile.
 messages: $(STAMP)

@@ -14,20 +14,20 @@ MAX_DAYS = 366
 ANY = [("", _("Any"))]
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj} ({obj.username})"
-
-
 class ReportFilterForm(forms.Form):
     """The report's filters, read from the query string. Bad values are form
     errors: a report never fails on what someone typed into the address bar."""
 
-    person = PersonChoiceField(
+    # Typed, not chosen from a list: a list of every person of a big school
+    # would weigh more than the rest of the page and take long to draw.
+    person = forms.ModelChoiceField(
         label=_("Person"),
-        queryset=User.objects.order_by("last_name", "first_name", "username"),
+        queryset=User.objects.all(),
+        to_field_name="username",
         required=False,
-        empty_label=_("Anyone"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Their username, for example teacher."),
+        error_messages={"invalid_choice": _("No one has this username.")},
     )
     role = forms.ChoiceField(
         label=_("Role"), choices=ANY + Role.choices, required=False

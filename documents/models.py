@@ -49,7 +49,9 @@ class Journal(models.Model):
         ]
 
     def __str__(self):
-        return self.name or self.get_kind_display()
+        # The enum's label, not get_kind_display(), which rebuilds a dict of
+        # the choices on every call: a journal page names 50 journals.
+        return self.name or str(JournalKind(self.kind).label)
 
 
 class YearCounter(models.Model):
@@ -247,9 +249,17 @@ class Document(models.Model):
                 name="official_use_needs_a_storage_place",
             ),
         ]
+        # The journal's order, whole and within one journal's year: a page is
+        # read along an index, never sorted from the whole table.
         indexes = [
-            models.Index(fields=["registered_on", "id"]),
-            models.Index(fields=["journal", "year", "seq"]),
+            models.Index(
+                fields=["-registered_on", "-year", "-seq", "-id"],
+                name="document_journal_order",
+            ),
+            models.Index(
+                fields=["journal", "year", "-registered_on", "-seq", "-id"],
+                name="document_journal_year_order",
+            ),
         ]
 
     def __str__(self):
@@ -267,6 +277,16 @@ class Document(models.Model):
     @property
     def is_registered(self) -> bool:
         return self.status == DocumentStatus.REGISTERED
+
+    # The journal list shows these on every line: the enums' labels are
+    # looked up directly (get_FOO_display rebuilds the choices on each call).
+    @property
+    def status_label(self) -> str:
+        return str(DocumentStatus(self.status).label)
+
+    @property
+    def grif_label(self) -> str:
+        return str(Grif(self.grif).label)
 
     @property
     def display_number(self) -> str:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,6 +136,36 @@ def format_number(journal: Journal, *, seq: int, case: Case | None, year: int) -
     )
 
 
+# Takes the journal-year's next number and locks the counter's row until the
+# transaction ends, in one statement (a select_for_update and a save would be
+# two round trips, both while holding the lock that all registrations in the
+# journal wait for).
+TAKE_NUMBER = (
+    "UPDATE documents_yearcounter SET last = last + 1 "
+    "WHERE journal_id = %s AND year = %s RETURNING last"
+)
+
+
+def _take_number(*, journal: Journal, year: int) -> int:
+    """The journal's next number in the year.
+
+    The counter's row is the lock: registrations in one journal and year take
+    their numbers one after another, so there is no duplicate and no gap.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(TAKE_NUMBER, [journal.pk, year])
+        taken = cursor.fetchone()
+        if taken is None:
+            # The year's first number: the journal's row serializes creating
+            # the counter. NO KEY, so documents being filed in the journal
+            # meanwhile (their foreign-key checks take KEY SHARE) go on.
+            Journal.objects.select_for_update(no_key=True).get(pk=journal.pk)
+            YearCounter.objects.get_or_create(journal=journal, year=year)
+            cursor.execute(TAKE_NUMBER, [journal.pk, year])
+            taken = cursor.fetchone()
+    return taken[0]
+
+
 @transaction.atomic
 def register_document(
     *,
@@ -168,20 +198,11 @@ def register_document(
     if registered_on > today:
         raise ValidationError(_("A document can't be registered in the future."))
     year = registered_on.year
-    # The journal's row is the lock: registrations in one journal take their
-    # numbers one after another, so there is no duplicate and no gap.
-    Journal.objects.select_for_update().get(pk=journal.pk)
-    counter, _created = YearCounter.objects.get_or_create(journal=journal, year=year)
-    counter = YearCounter.objects.select_for_update().get(pk=counter.pk)
-    seq = counter.last + 1
-    number = format_number(journal, seq=seq, case=case, year=year)
-    counter.last = seq
-    counter.save(update_fields=["last"])
+    # Everything that does not need the number is ready before it is taken:
+    # from then on, every registration in the journal waits for this commit.
     document = Document(
         journal=journal,
         year=year,
-        seq=seq,
-        number=number,
         registered_on=registered_on,
         registered_by=actor,
         document_class=document_class,
@@ -198,6 +219,8 @@ def register_document(
         storage_place=storage_place,
     )
     document.fold()
+    document.seq = _take_number(journal=journal, year=year)
+    document.number = format_number(journal, seq=document.seq, case=case, year=year)
     document.save(force_insert=True)
     record(
         actor=actor,

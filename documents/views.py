@@ -44,8 +44,9 @@ def journal_list(request):
     access.require(request.user, "documents.view_journal")
     form = forms.FilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.journal_rows(user=request.user, filters=filters)
-    page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.journal_page(
+        user=request.user, filters=filters, number=request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

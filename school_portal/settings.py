@@ -169,6 +169,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's form templates, found through TEMPLATES so the portal can
+    # override one (templates/django/forms/widgets/select.html).
+    "django.forms",
     "csp",
     "guardian",
     "auditlog",
@@ -222,6 +225,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

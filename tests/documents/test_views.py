@@ -1,14 +1,16 @@
 """Registry pages: allowed, 403, 404; fixed query counts; files served safely."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AuditAction, AuditEvent, AuditOutcome
-from documents import services
+from documents import selectors, services
 from documents.models import Copy, Custody, Document
 from tests.documents.conftest import make_pdf
 
@@ -211,3 +213,22 @@ def test_custody_and_copy_log_pages_are_for_the_records_office(client, request, 
 
     assert client.get(reverse("documents:custody")).status_code == 403
     assert client.get(reverse("documents:copy_log")).status_code == 403
+
+
+def test_a_page_of_the_journal_holds_the_lines_of_the_journal_order(
+    records_officer, register, monkeypatch
+):
+    """The page's ids are picked first, its rows read after: same lines, same order."""
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    today = timezone.localdate()
+    for days_ago in (3, 0, 5, 1, 4, 2, 6):
+        register(records_officer, registered_on=today - timedelta(days=days_ago))
+    in_order = list(selectors.journal_rows(user=records_officer, filters={}))
+
+    page = selectors.journal_page(user=records_officer, filters={}, number="2")
+
+    assert list(page.object_list) == in_order[3:6]
+    assert page.paginator.num_pages == 3
+    assert [d.registered_on for d in in_order] == sorted(
+        (d.registered_on for d in in_order), reverse=True
+    )

@@ -1,0 +1,1 @@
+"""`make bench`: the portal measured at district scale (docs/performance.md)."""
