@@ -32,6 +32,7 @@ SECRET_WORDS = ("password", "token", "secret", "otp", "pin", "key")
 MASK = "***"
 # pg_advisory_xact_lock key that serializes appends ("audit" in ASCII).
 APPEND_LOCK = 0x6175646974
+LOCK_THE_CHAIN = f"SELECT pg_advisory_xact_lock({APPEND_LOCK})"
 # The chain's last link: a backward scan of the unique index on seq, one row.
 # Plain SQL: building it as a QuerySet cost more than running it.
 LAST_LINK = "SELECT seq, entry_hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1"
@@ -232,7 +233,7 @@ def _lock_the_chain() -> None:
     # lock (transaction_mode IMMEDIATE), which serializes appends by itself.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+            cursor.execute(LOCK_THE_CHAIN)
 
 
 def _locked_head() -> tuple[int, str]:
@@ -243,7 +244,7 @@ def _locked_head() -> tuple[int, str]:
             # the string takes its own snapshot, so the SELECT runs after the
             # lock is granted and sees the head the previous holder committed.
             # No parameters: two statements go as one simple query.
-            cursor.execute(f"SELECT pg_advisory_xact_lock({APPEND_LOCK}); {LAST_LINK}")
+            cursor.execute(f"{LOCK_THE_CHAIN}; {LAST_LINK}")
         else:
             cursor.execute(LAST_LINK)  # SQLite: see _lock_the_chain
         return cursor.fetchone() or (0, chain.GENESIS)

@@ -33,7 +33,6 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from accounts import selectors as account_selectors
 from accounts.fields import blind_index
@@ -48,7 +47,8 @@ from accounts.models import (
 from accounts.roles import Role
 from audit import chain
 from audit.models import AuditAction, AuditEvent, AuditOutcome
-from audit.services import APPEND_LOCK, record
+from audit.services import LOCK_THE_CHAIN, record
+from documents import demo as documents_demo
 from documents import selectors as document_selectors
 from documents import services as document_services
 from documents.models import (
@@ -1142,7 +1142,7 @@ class Seeder:
         open_ = [n for n in registered if not self.docs[n].official]
         chosen = self.rng.sample(official, min(len(official), (wanted + 1) // 2))
         chosen += self.rng.sample(open_, min(len(open_), wanted - len(chosen)))
-        pdf = _pdf(pages=3)
+        pdf = documents_demo.blank_pdf(pages=3)
         for done, n in enumerate(chosen, start=1):
             document = self.documents[n]
             attachment = document_services.add_attachment(
@@ -1370,7 +1370,7 @@ class Seeder:
         and everyday events around them; in time order, then chained."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+                cursor.execute(LOCK_THE_CHAIN)
         existing = AuditEvent.objects.count()
         dense = min(self.count("dense_month_events"), self._room(existing))
         self.planned += self._dense_month(dense)
@@ -1589,12 +1589,3 @@ def _school_address(person: int) -> str:
 
 def _home_address(person: int) -> str:
     return f"10.{person // 65_536 % 256}.{person // 256 % 256}.{person % 256}"
-
-
-def _pdf(*, pages: int) -> bytes:
-    writer = PdfWriter()
-    for _n in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -38,9 +38,11 @@ SUMMARIES = [
 ]
 
 
-def _demo_pdf() -> bytes:
+def blank_pdf(*, pages: int = 1) -> bytes:
+    """A valid PDF of blank A4 pages, for demo and benchmark attachments."""
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -106,7 +108,7 @@ def seed(*, password: str) -> None:
                     services.Upload(
                         name="scan.pdf",
                         content_type="application/pdf",
-                        data=_demo_pdf(),
+                        data=blank_pdf(),
                     )
                 ]
                 if n % 6 == 0
@@ -159,7 +161,7 @@ def seed_acts(*, password: str) -> None:
             registered_on=date(today.year - 6, 2 + n, 10),
             uploads=[
                 services.Upload(
-                    name="scan.pdf", content_type="application/pdf", data=_demo_pdf()
+                    name="scan.pdf", content_type="application/pdf", data=blank_pdf()
                 )
             ],
         )
