@@ -54,6 +54,15 @@ def decrypt(token: str) -> str:
         ) from None
 
 
+def opens(token: str) -> bool:
+    """Whether one of the configured keys opens this token (text or bytes inside)."""
+    try:
+        _multi().decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeError):
+        return False
+    return True
+
+
 def made_with_first_key(token: str) -> bool:
     """Whether rotation can leave this token alone."""
     try:
@@ -132,9 +141,18 @@ class EncryptedDateField(EncryptedTextField):
         return models.Field.formfield(self, **{"form_class": forms.DateField, **kwargs})
 
 
-def encrypted_fields(model) -> list[EncryptedTextField]:
+class FernetTokenField(models.TextField):
+    """A Fernet token under PORTAL_ENCRYPTION_KEYS that the code opens itself,
+    e.g. an attachment's wrapped data key. Stored and handed back as it is; the
+    class marks the column for ``rotate_keys`` and the key check."""
+
+    description = _("Encrypted key")
+
+
+def fernet_fields(model) -> list[models.TextField]:
+    """Every column of the model that holds a token under PORTAL_ENCRYPTION_KEYS."""
     return [
         field
         for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
+        if isinstance(field, EncryptedTextField | FernetTokenField)
     ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AppointedRole, User
 from accounts.people_import import SCHOOL_CLASS, USERNAME, normalize_class
 from accounts.roles import OFFERED_ROLES, Role
+from school_portal.widgets import DateInput
 
 ROLE_CHOICES = [(role.value, role.label) for role in OFFERED_ROLES]
 
@@ -111,13 +112,9 @@ class ChildLinkForm(forms.Form):
 class AppointmentForm(forms.Form):
     person = PersonByLoginField(label=_("Login of the employee"))
     role = forms.ChoiceField(label=_("Role"), choices=AppointedRole.choices)
-    starts_on = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label=_("From"), widget=DateInput)
     order_number = forms.CharField(label=_("Order number"), max_length=50)
-    order_date = forms.DateField(
-        label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    order_date = forms.DateField(label=_("Order date"), widget=DateInput)
     replace_current = forms.BooleanField(
         label=_("End the current holder's appointment on that day"), required=False
     )

@@ -1,4 +1,7 @@
+import time
+from base64 import b32encode
 from datetime import timedelta
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -6,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import random_hex
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.fields import EncryptedDateField, EncryptedTextField, blind_index
@@ -325,6 +331,78 @@ class BackupCode(models.Model):
         return f"{self.user} · {self.pk}"
 
 
+def new_totp_secret() -> str:
+    return random_hex(20)
+
+
+class Authenticator(TimestampMixin, ThrottlingMixin, Device):
+    """A person's TOTP authenticator app: django-otp's device, secret encrypted.
+
+    django-otp's own TOTPDevice keeps the secret in plain text; this one keeps
+    it (hex) in an encrypted column, rotated with every other encrypted value.
+    The code check is django-otp's TOTP with the same rules: a code counts once
+    (``last_t``), one step of tolerance, failures throttled.
+    """
+
+    key = EncryptedTextField(default=new_totp_secret)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+        default_permissions = ()
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(self.key)
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// URL an authenticator app reads from the QR code."""
+        label = quote(f"{settings.OTP_TOTP_ISSUER}:{self.user.get_username()}")
+        params = urlencode(
+            {
+                "secret": b32encode(self.bin_key).decode(),
+                "algorithm": "SHA1",
+                "digits": self.digits,
+                "period": self.step,
+                "issuer": settings.OTP_TOTP_ISSUER,
+            },
+            quote_via=quote,
+        )
+        return f"otpauth://totp/{label}?{params}"
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token) -> bool:
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            token = int(token)
+        except (TypeError, ValueError):
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = totp.verify(token, self.tolerance, self.last_t + 1)
+        if not verified:
+            self.throttle_increment(commit=True)
+            return False
+        self.last_t = totp.t()
+        self.drift = totp.drift
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+
 class KnownDevice(models.Model):
     """A browser family and address a person has signed in from before."""
 
@@ -344,6 +422,44 @@ class KnownDevice(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.device} · {self.address or '?'}"
+
+
+class NoticeKind(models.TextChoices):
+    SECOND_FACTOR_REPLACED = "second_factor_replaced", _("Second factor replaced")
+    SECOND_FACTOR_REMOVED = "second_factor_removed", _("Second factor turned off")
+    PASSWORD_GUESSING = "password_guessing", _("Password guessing")
+
+
+class SecurityNotice(models.Model):
+    """Something that happened to a person's own account, told on their home page.
+
+    It stays there until the person says they have read it. It holds what the
+    person needs to recognise the event (when, which browser, how many tries),
+    never a secret.
+    """
+
+    person = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="security_notices",
+    )
+    kind = models.CharField(_("what"), max_length=32, choices=NoticeKind.choices)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    device = models.CharField(_("browser and system"), max_length=100, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("wrong passwords"), default=0)
+    addresses = models.PositiveIntegerField(_("addresses"), default=0)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("security notice")
+        verbose_name_plural = _("security notices")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()}"
 
 
 # Personal data (issue 8): person records, class teachers, consent, requests and
@@ -547,12 +663,14 @@ class PersonalDataRequest(models.Model):
 
 
 class BackupRun(models.Model):
-    """A backup that was written; the health page reads the latest."""
+    """One run of ``manage.py backup``, good or failed; the health page reads them."""
 
     at = models.DateTimeField(_("time"), default=timezone.now)
-    file_name = models.CharField(_("file"), max_length=500)
-    size = models.BigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
+    ok = models.BooleanField(_("written"), default=True)
+    problem = models.CharField(_("problem"), max_length=500, blank=True)
+    file_name = models.CharField(_("file"), max_length=500, blank=True)
+    size = models.BigIntegerField(_("size"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("backup")
@@ -561,4 +679,39 @@ class BackupRun(models.Model):
         get_latest_by = "at"
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.file_name}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.file_name or self.problem}"
+
+
+class KeyPurpose(models.TextChoices):
+    # Labels are the settings' names: they are what the administrator edits.
+    ENCRYPTION = "encryption", "PORTAL_ENCRYPTION_KEYS"
+    AUDIT = "audit", "PORTAL_AUDIT_KEY"
+    BLIND_INDEX = "blind_index", "PORTAL_BLIND_INDEX_KEY"
+
+
+class KeyFingerprint(models.Model):
+    """A key that stored data was made with, known by its fingerprint, never the key.
+
+    accounts/keys.py compares these with the configured keys, so a wrong or
+    missing key is named at start-up instead of failing page by page.
+    ``retired_at``: ``rotate_keys`` moved every value off this key.
+    """
+
+    purpose = models.CharField(max_length=16, choices=KeyPurpose.choices)
+    fingerprint = models.CharField(max_length=16)
+    first_used_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key fingerprint")
+        verbose_name_plural = _("key fingerprints")
+        ordering = ["purpose", "first_used_at", "pk"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "fingerprint"], name="one_fingerprint_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} {self.fingerprint}"

@@ -8,8 +8,8 @@ confirms the good rows in accounts.services.people_import_confirm.
 
 import csv
 import io
+import itertools
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -17,9 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
+from school_portal import spreadsheets
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+# The columns a list has (HEADERS) with room for a few more; the rest of a
+# row is not read.
+MAX_COLUMNS = 30
 
 HEADERS = {
     "last_name": {"last_name", "last name", "surname", "фамилиясы", "фамилия"},
@@ -125,21 +129,14 @@ def read_rows(uploaded) -> list[ImportRow]:
 
 
 def _xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
+    """The header and at most MAX_ROWS + 1 rows (one more tells that there are
+    too many), read within bounds: school_portal.spreadsheets.read_xlsx."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ValidationError(_("This is not a readable XLSX file.")) from None
-    sheet = book.worksheets[0]
-    table = [
-        list(row)
-        for _, row in zip(
-            range(MAX_ROWS + 2), sheet.iter_rows(values_only=True), strict=False
+        return spreadsheets.read_xlsx(
+            content, max_rows=MAX_ROWS + 2, max_columns=MAX_COLUMNS
         )
-    ]
-    book.close()
-    return table
+    except spreadsheets.Unreadable as error:
+        raise ValidationError(str(error)) from None
 
 
 def _csv(content: bytes) -> list[list]:
@@ -147,12 +144,14 @@ def _csv(content: bytes) -> list[list]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(_("Save the CSV file in UTF-8 encoding.")) from None
-    delimiter = (
-        ";"
-        if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",")
-        else ","
-    )
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return [row[:MAX_COLUMNS] for row in itertools.islice(reader, MAX_ROWS + 2)]
+    except csv.Error:
+        # A cell longer than csv's own limit (128 KB), or a NUL byte.
+        raise ValidationError(_("This is not a readable CSV file.")) from None
 
 
 def _columns(header: list) -> dict[str, int]:

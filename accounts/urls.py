@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", security_views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("health/ready/", views.health_ready, name="health_ready"),
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/import/", views.people_import, name="people_import"),

@@ -25,6 +25,7 @@ from accounts.people_import import read_rows
 from accounts.roles import Role
 from audit.models import AuditAction
 from audit.services import record
+from office import health as system_health
 from school_portal.views import attempt
 
 IMPORT_SESSION_KEY = "people_import_rows"
@@ -46,6 +47,20 @@ def home(request):
 @require_GET
 def health(request):
     """For a load balancer or a timer: the process answers. No database work."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health_ready(request):
+    """For a load balancer: may this node take requests? The database answers
+    and the file store can be written; 503 naming the part that can't."""
+    problems = system_health.ready()
+    failing = [part for part, problem in problems.items() if problem is not None]
+    if failing:
+        body = "".join(f"{part}: unavailable\n" for part in failing)
+        return HttpResponse(body, status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -8,6 +8,7 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditAction, AuditOutcome
 from audit.reports import Period
+from school_portal.widgets import DateInput
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -53,12 +54,12 @@ class ReportFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
     )
     date_to = forms.DateField(
         label=_("Until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput,
         help_text=_("Without dates: the last 30 days."),
     )
     outcome = forms.ChoiceField(

@@ -104,8 +104,14 @@ def sign_head(*, actor: User | None) -> SignedHead:
     )
 
 
-def verify_trail(*, batch_size: int = 2000) -> VerificationRun:
-    """Recompute the whole chain, in batches, and keep the result."""
+def verify_trail(
+    *, batch_size: int = 2000, kept_head: signing.KeptHead | None = None
+) -> VerificationRun:
+    """Recompute the whole chain, in batches, and keep the result.
+
+    ``kept_head``: a head kept outside the database (a head file or code); the
+    chain must still hold it, so a tail cut together with its signed heads shows.
+    """
     anchor = AuditArchive.objects.order_by("-last_seq").first()
     start_seq, start_hash = (
         (anchor.last_seq + 1, anchor.last_hash) if anchor else (1, chain.GENESIS)
@@ -124,7 +130,15 @@ def verify_trail(*, batch_size: int = 2000) -> VerificationRun:
         AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size),
         start_seq=start_seq,
         start_hash=start_hash,
-        signed_heads={h.seq: h.entry_hash for h in heads if h.seq not in forged},
+        signed_heads={
+            **{h.seq: h.entry_hash for h in heads if h.seq not in forged},
+            # An archived head can't be checked here: its events left the table.
+            **(
+                {kept_head.seq: kept_head.hash_prefix}
+                if kept_head and kept_head.seq >= start_seq
+                else {}
+            ),
+        },
     )
     if result.ok and forged:
         result = chain.Result(
@@ -142,13 +156,44 @@ class ArchiveFailed(Exception):
     """The export could not be written; nothing was removed."""
 
 
+def audit_archive_dir() -> Path:
+    return Path(settings.PORTAL_AUDIT_ARCHIVE_DIR)
+
+
+def stored_path(path: Path) -> str:
+    """What AuditArchive.path holds: the name relative to PORTAL_AUDIT_ARCHIVE_DIR
+    (so a backup restored on another server still finds the file), or the
+    absolute path of an export written elsewhere (``--directory``)."""
+    path = Path(path).absolute()
+    try:
+        return path.relative_to(audit_archive_dir().absolute()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def archive_file(archive: AuditArchive) -> Path:
+    # An absolute path stays itself when joined.
+    return audit_archive_dir() / archive.path
+
+
+def archive_files(archive: AuditArchive) -> list[Path]:
+    """The export and its signature: what a backup must carry."""
+    path = archive_file(archive)
+    return [path, _signature_of(path)]
+
+
+def _signature_of(path: Path) -> Path:
+    return path.with_name(path.name + ".sig")
+
+
 @transaction.atomic
 def archive_events(*, before: datetime, directory: Path) -> AuditArchive | None:
     """Export the events older than ``before`` to a signed JSON-lines file, then
     remove them. None when there is nothing to archive.
 
     Only a prefix of the chain is removed, and never the last event, so the
-    chain goes on; the archive row anchors what remains.
+    chain goes on; the archive row anchors what remains. If anything after the
+    export fails, the transaction rolls back and the files are removed.
     """
     _lock_the_chain()
     last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
@@ -161,36 +206,46 @@ def archive_events(*, before: datetime, directory: Path) -> AuditArchive | None:
     if first is None:
         return None
     path, sha256, count, last_hash = _export(events, directory, first, upto)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL portal.audit_retention = 'on'")
-    events.delete()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL portal.audit_retention = 'off'")
-    archive = AuditArchive.objects.create(
-        before=before,
-        first_seq=first,
-        last_seq=upto,
-        last_hash=last_hash,
-        events=count,
-        path=str(path),
-        sha256=sha256,
-    )
-    record(
-        actor=None,
-        action=AuditAction.ARCHIVE,
-        target=archive,
-        details={"first_seq": first, "last_seq": upto, "events": count},
-    )
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL portal.audit_retention = 'on'")
+        events.delete()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL portal.audit_retention = 'off'")
+        archive = AuditArchive.objects.create(
+            before=before,
+            first_seq=first,
+            last_seq=upto,
+            last_hash=last_hash,
+            events=count,
+            path=stored_path(path),
+            sha256=sha256,
+        )
+        record(
+            actor=None,
+            action=AuditAction.ARCHIVE,
+            target=archive,
+            details={"first_seq": first, "last_seq": upto, "events": count},
+        )
+    except BaseException:
+        _remove_export(path)
+        raise
     return archive
+
+
+def _remove_export(path: Path) -> None:
+    for leftover in (path, _signature_of(path)):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
 
 
 def _export(events, directory: Path, first: int, last: int):
     """Write the events and the .sig file; on any failure leave no file behind."""
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
-    path = Path(directory) / f"audit-{first}-{last}-{stamp}.jsonl"
-    sig_path = path.with_name(path.name + ".sig")
+    path = Path(directory).absolute() / f"audit-{first}-{last}-{stamp}.jsonl"
+    sig_path = _signature_of(path)
     digest = hashlib.sha256()
     count, last_hash = 0, ""
     try:
@@ -215,11 +270,12 @@ def _export(events, directory: Path, first: int, last: int):
             "signature": signing.sign(message.encode()),
             "public_key": signing.public_key_text(),
         }
-        sig_path.write_text(json.dumps(sig, indent=2) + "\n", encoding="utf-8")
+        with sig_path.open("w", encoding="utf-8") as out:
+            out.write(json.dumps(sig, indent=2) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
     except OSError as error:
-        for leftover in (path, sig_path):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
+        _remove_export(path)
         raise ArchiveFailed(str(error)) from error
     return path, digest.hexdigest(), count, last_hash
 

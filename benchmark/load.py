@@ -92,6 +92,8 @@ def gunicorn(*, env: dict, log: Path):
         f"--bind=127.0.0.1:{port}",
         "--forwarded-allow-ips=127.0.0.1",
         "--timeout=120",
+        # Every gunicorn of one system user would share one control socket.
+        "--no-control-socket",
     ]
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as output:

@@ -1234,6 +1234,12 @@ class Seeder:
             )
             for n in range(n_surveys)
         ]
+        audience = [pk for pk in self.students if 5 <= _grade(self.class_of[pk]) <= 11]
+        for survey in surveys:
+            # As closing a survey counts it: the students, or the answers if
+            # paper answers outnumber them.
+            survey.audience_size = max(len(audience), per_survey)
+            survey.audience_counted_at = survey.closes_at
         Survey.objects.bulk_create(surveys)
         # Each run is a copy of the same survey's run before it.
         for earlier, later in zip(surveys, surveys[len(SURVEY_TITLES) :], strict=False):
@@ -1270,7 +1276,6 @@ class Seeder:
         Question.objects.bulk_create(questions)
         Option.objects.bulk_create(options, batch_size=BATCH)
 
-        audience = [pk for pk in self.students if 5 <= _grade(self.class_of[pk]) <= 11]
         responses, answers, takers = [], [], []
         for n, survey in enumerate(surveys):
             taken = self.rng.sample(audience, min(len(audience), per_survey))

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -13,6 +14,12 @@ from documents.models import (
     Grif,
     Journal,
     StoragePlace,
+)
+from school_portal.widgets import (
+    DateInput,
+    DateTimeInput,
+    KeepsUnchangedValues,
+    offer_stored_choices,
 )
 
 
@@ -36,12 +43,24 @@ class FilesField(forms.FileField):
         return uploads
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 def _help_files():
     return _("PDF, PNG, JPEG, Word, Excel or OpenDocument.")
+
+
+def _limit_lengths(form: forms.BaseForm) -> None:
+    """The service's limits on the form's text fields: the browser stops typing
+    at them, and a longer text posted anyway is refused in the same words."""
+    for name, limit in services.TEXT_LIMITS.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        field.max_length = limit
+        field.widget.attrs["maxlength"] = str(limit)
+        field.validators = [
+            validator
+            for validator in field.validators
+            if not isinstance(validator, MaxLengthValidator)
+        ] + [MaxLengthValidator(limit, message=services.TOO_LONG)]
 
 
 class RegistrationForm(forms.ModelForm):
@@ -76,14 +95,15 @@ class RegistrationForm(forms.ModelForm):
         self.fields["journal"].empty_label = None
         self.fields["document_class"].empty_label = None
         self.fields["executor"].queryset = selectors.receivers()
+        _limit_lengths(self)
 
     def _post_clean(self):
         # The service builds the document; the form only checks the input.
         pass
 
 
-class CorrectionForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
+class CorrectionForm(KeepsUnchangedValues, forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"))
 
     def __init__(self, *args, document: Document, **kwargs):
         fields = forms.fields_for_model(
@@ -107,12 +127,18 @@ class CorrectionForm(forms.Form):
         self.fields["reason"] = reason
         self.fields["executor"].queryset = selectors.receivers()
         self.fields["document_class"].empty_label = None
+        _limit_lengths(self)
+        offer_stored_choices(self)
+        self.document = document
 
     def changes(self) -> dict:
+        """What the person changed: a field the browser sent back as shown, or
+        sent differently but meaning the same, is not a change."""
         return {
             name: self.cleaned_data[name]
             for name in self.changed_data
             if name in services.CORRECTABLE
+            and self.cleaned_data[name] != getattr(self.document, name)
         }
 
 
@@ -129,7 +155,7 @@ class IssueForm(forms.Form):
     due_at = forms.DateTimeField(
         label=_("Due back"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeInput,
         help_text=_(
             "Documents for official use are due back by the end of the school day."
         ),

@@ -12,6 +12,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
+from accounts.fields import FernetTokenField
+
 
 class JournalKind(models.TextChoices):
     INCOMING = "incoming", _("Incoming documents")
@@ -148,6 +150,11 @@ class DocumentStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     ANNULLED = "annulled", _("Annulled")
     DESTROYED = "destroyed", _("Destroyed")
+
+
+# The summary is a TextField, so the database sets no limit: registration and
+# correction keep it to what a journal line and a printed page can carry.
+SUMMARY_MAX_LENGTH = 2000
 
 
 class Document(models.Model):
@@ -362,7 +369,7 @@ class Attachment(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     # The file's own AES key, encrypted with the master key. Emptied to
     # crypto-shred the file: without it the stored bytes are noise.
-    wrapped_key = models.TextField(blank=True)
+    wrapped_key = FernetTokenField(blank=True)
     stored_name = models.CharField(max_length=64, unique=True, editable=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

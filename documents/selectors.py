@@ -8,6 +8,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from accounts import access
 from accounts.models import User
+from documents import storage
 from documents.models import (
     ActStatus,
     Attachment,
@@ -255,3 +256,26 @@ def reference_lists() -> dict:
         "cases": list(Case.objects.all()),
         "places": list(StoragePlace.objects.all()),
     }
+
+
+# The file store against the rows (healthcheck, remove_orphan_files).
+
+
+def missing_files() -> list[Attachment]:
+    """Attachments whose encrypted file the store lacks (shredded ones are noise
+    by design and not asked for)."""
+    on_disk = storage.stored_names_on_disk()
+    return [
+        attachment
+        for attachment in Attachment.objects.filter(shredded_at__isnull=True)
+        .select_related("document")
+        .only("pk", "name", "stored_name", "document__number", "document__journal")
+        if attachment.stored_name not in on_disk
+    ]
+
+
+def orphan_files() -> list[str]:
+    """Stored files that no attachment names: left by a registration whose
+    transaction did not commit (a killed worker, a lost connection)."""
+    known = set(Attachment.objects.values_list("stored_name", flat=True))
+    return storage.orphans(known=known)

@@ -7,6 +7,7 @@ is accounts.access.Forbidden (403) or NotVisible (404).
 """
 
 import ipaddress
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -15,14 +16,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from accounts import access
 from accounts.models import User
 from audit.models import AuditAction, AuditOutcome
 from audit.services import record
-from documents import stamp, storage
+from documents import selectors, stamp, storage
 from documents.models import (
+    SUMMARY_MAX_LENGTH,
     Attachment,
     Case,
     Copy,
@@ -39,6 +43,8 @@ from documents.models import (
     StoragePlace,
     YearCounter,
 )
+
+logger = logging.getLogger(__name__)
 
 # Fields a correction may change. Number, journal, year and date never change.
 CORRECTABLE = (
@@ -65,6 +71,12 @@ class DamagedFile(Exception):
     """A stored file failed its checks; the attempt has been recorded."""
 
 
+class FileUnavailable(Exception):
+    """The file can't be given out now, and nobody altered it: it is missing
+    from the store, the store can't be read, or its key is not configured.
+    Not a denial: nothing is recorded as refused; healthcheck names the cause."""
+
+
 @dataclass(frozen=True)
 class Upload:
     """An uploaded file that passed the checks: its safe name, type and bytes."""
@@ -72,10 +84,22 @@ class Upload:
     name: str
     content_type: str
     data: bytes
+    # check_upload judged it already; one made another way (a command, an
+    # import, a seed) is judged when it is stored.
+    checked: bool = False
+
+
+UNSTAMPABLE = gettext_lazy(
+    "This PDF can't be read: it is damaged or locked with a password, so its "
+    "copies could not be stamped. Save it as a PDF again (for example, print it "
+    "to PDF) and attach it once more."
+)
 
 
 def check_upload(uploaded) -> Upload:
-    """Size, type by content and name; storage.FileRefused says what is wrong."""
+    """Size, then the content (type, and nothing in it that would run or
+    overload whoever opens it: storage.check_content), then the name;
+    storage.FileRefused says what is wrong."""
     limit = settings.PORTAL_ATTACHMENT_MAX_BYTES
     if uploaded.size > limit:
         raise storage.FileRefused(
@@ -85,9 +109,21 @@ def check_upload(uploaded) -> Upload:
     if uploaded.size == 0:
         raise storage.FileRefused(_("The file is empty."))
     data = b"".join(uploaded.chunks())
-    kind = storage.sniff(data[:16], data, name=uploaded.name or "")
+    kind = _judge(data, name=uploaded.name or "")
     name = storage.clean_name(uploaded.name or "", extension=kind.extension)
-    return Upload(name=name, content_type=kind.content_type, data=data)
+    return Upload(name=name, content_type=kind.content_type, data=data, checked=True)
+
+
+def _judge(data: bytes, *, name: str) -> storage.Kind:
+    """The content's type, and nothing in it that would run or overload whoever
+    opens it (storage.check_content); a PDF must also take the stamp. Every
+    PDF, not only an official-use one: a document can be marked for official
+    use later, and from then on its files go out only stamped. The trial copy
+    is bounded like every copy (pdf_safety: pages, bytes unpacked, seconds)."""
+    kind = storage.check_content(data, name=name)
+    if kind.content_type == "application/pdf" and not stamp.stampable(data):
+        raise storage.FileRefused(UNSTAMPABLE)
+    return kind
 
 
 def _details(document: Document, **extra) -> dict:
@@ -166,6 +202,44 @@ def _take_number(*, journal: Journal, year: int) -> int:
     return taken[0]
 
 
+TOO_LONG = ngettext_lazy(
+    "Too long: at most %(limit_value)d character (now %(show_value)d).",
+    "Too long: at most %(limit_value)d characters (now %(show_value)d).",
+    "limit_value",
+)
+# The longest text each field of registration and correction takes.
+TEXT_LIMITS = {
+    "summary": SUMMARY_MAX_LENGTH,
+    "correspondent": Document._meta.get_field("correspondent").max_length,
+    "their_number": Document._meta.get_field("their_number").max_length,
+    "reason": 500,
+}
+
+
+def _check_values(values: dict, *, registered_on: date) -> None:
+    """The rules of a document's fields, for registration and correction alike,
+    each refusal keyed by its field so the form shows it next to the field."""
+    errors = {}
+    for name, limit in TEXT_LIMITS.items():
+        text = values.get(name)
+        if text is not None and len(text) > limit:
+            errors[name] = ValidationError(
+                TOO_LONG,
+                code="max_length",
+                params={"limit_value": limit, "show_value": len(text)},
+            )
+    their_date, due_on = values.get("their_date"), values.get("due_on")
+    if their_date is not None and their_date > timezone.localdate():
+        errors["their_date"] = _("Their date can't be in the future.")
+    if due_on is not None and due_on < registered_on:
+        errors["due_on"] = _(
+            "The deadline can't be before the registration date, %(date)s."
+        ) % {"date": date_format(registered_on, "SHORT_DATE_FORMAT")}
+    if errors:
+        raise ValidationError(errors)
+
+
+@storage.removed_unless_committed
 @transaction.atomic
 def register_document(
     *,
@@ -197,6 +271,16 @@ def register_document(
     registered_on = registered_on or today
     if registered_on > today:
         raise ValidationError(_("A document can't be registered in the future."))
+    _check_values(
+        {
+            "summary": summary,
+            "correspondent": correspondent,
+            "their_number": their_number,
+            "their_date": their_date,
+            "due_on": due_on,
+        },
+        registered_on=registered_on,
+    )
     year = registered_on.year
     # Everything that does not need the number is ready before it is taken:
     # from then on, every registration in the journal waits for this commit.
@@ -247,6 +331,19 @@ def correct_document(
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise ValueError(f"not correctable: {sorted(unknown)}")
+    # Only what changes is checked: a correction of the summary is not refused
+    # for a deadline an older version of the rules let in.
+    _check_values(
+        {
+            "reason": reason,
+            **{
+                field: new
+                for field, new in changes.items()
+                if getattr(document, field) != new
+            },
+        },
+        registered_on=document.registered_on,
+    )
     corrections = []
     for field, new in changes.items():
         old = getattr(document, field)
@@ -317,32 +414,51 @@ def annul_document(*, actor: User, document: Document, reason: str) -> Document:
 
 
 def _store_attachment(*, actor: User, document: Document, upload: Upload) -> Attachment:
-    stored = storage.store(upload.data)
+    """Write the file and its row; the caller is @storage.removed_unless_committed.
+
+    An Upload that check_upload did not make (a command, an import, a seed) is
+    judged here the same way, so no path stores what the form would refuse.
+    """
+    if not upload.checked:
+        try:
+            _judge(upload.data, name=upload.name)
+        except storage.FileRefused as error:
+            raise ValidationError({"files": f"{upload.name}: {error}"}) from None
     try:
-        attachment = Attachment.objects.create(
-            document=document,
-            name=upload.name,
-            content_type=upload.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            wrapped_key=stored.wrapped_key,
-            stored_name=stored.stored_name,
-            added_by=actor,
-        )
-        record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            target=attachment,
-            details=_details(
-                document, file=upload.name, size=stored.size, sha256=stored.sha256
-            ),
-        )
-    except BaseException:
-        storage.remove(stored.stored_name)
-        raise
+        stored = storage.store(upload.data)
+    except storage.Unavailable as error:
+        raise ValidationError(
+            {
+                "files": _(
+                    "The files could not be saved: the file store can't be "
+                    "written (%(problem)s). Nothing was saved. Tell the "
+                    "administrator and try again later."
+                )
+                % {"problem": error}
+            }
+        ) from error
+    attachment = Attachment.objects.create(
+        document=document,
+        name=upload.name,
+        content_type=upload.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        wrapped_key=stored.wrapped_key,
+        stored_name=stored.stored_name,
+        added_by=actor,
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=attachment,
+        details=_details(
+            document, file=upload.name, size=stored.size, sha256=stored.sha256
+        ),
+    )
     return attachment
 
 
+@storage.removed_unless_committed
 @transaction.atomic
 def add_attachment(*, actor: User, document: Document, upload: Upload) -> Attachment:
     document = _locked(document)
@@ -427,6 +543,33 @@ def _decrypted(*, actor: User, attachment: Attachment, address) -> bytes:
                 "this attempt in the audit trail."
             )
         ) from error
+    except storage.Missing as error:
+        logger.error("attachment %s: file missing from the store", attachment.pk)
+        raise FileUnavailable(
+            _(
+                "This file is missing from the file store; the document's "
+                "records are intact. The administrator can bring the file back "
+                "from the latest backup: manage.py restore BACKUP --missing-files."
+            )
+        ) from error
+    except storage.KeyNotConfigured as error:
+        logger.error("attachment %s: no configured key opens it", attachment.pk)
+        raise FileUnavailable(
+            _(
+                "This file's key can't be opened with the configured keys. "
+                "Tell the administrator: manage.py healthcheck names the key "
+                "that is missing."
+            )
+        ) from error
+    except storage.Unavailable as error:
+        logger.error("attachment %s: file store unreadable: %s", attachment.pk, error)
+        raise FileUnavailable(
+            _(
+                "The file store can't be read just now (%(problem)s). Try again "
+                "later; if it stays so, tell the administrator."
+            )
+            % {"problem": error}
+        ) from error
 
 
 def read_attachment(
@@ -486,8 +629,13 @@ def copy_attachment(
                 timezone.localtime(made_at).strftime("%Y-%m-%d %H:%M %Z"),
             ]
             try:
+                # A new file of the pages alone: no scripts, actions or
+                # attached files of the stored one come with it.
                 data = stamp.stamp_pdf(data, lines)
             except stamp.NotAPdf as error:
+                logger.warning(
+                    "attachment %s: no stamped copy: %s", attachment.pk, error
+                )
                 raise DamagedFile(
                     _("This PDF can't be read, so it can't be stamped.")
                 ) from error
@@ -839,3 +987,25 @@ def add_storage_place(*, actor: User, room: str, cabinet: str) -> StoragePlace:
         details={"room": room, "cabinet": cabinet},
     )
     return place
+
+
+@transaction.atomic
+def remove_orphan_files(*, actor: User | None) -> list[str]:
+    """Remove the stored files that no attachment names (actor None: the timer).
+
+    Such a file was written for a transaction that never committed, so its
+    wrapped key was never kept: nobody can ever read it.
+    """
+    if actor is not None:
+        access.require(actor, "office.view_system_health")
+    removed = selectors.orphan_files()
+    for stored_name in removed:
+        storage.remove(stored_name)
+    if removed:
+        record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            target_label="orphan attachment files",
+            details={"files": len(removed), "names": removed[:50]},
+        )
+    return removed

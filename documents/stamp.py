@@ -3,17 +3,31 @@
 The stamp is drawn with Helvetica, one of the fonts every PDF reader has, so
 nothing is embedded; that font has no Cyrillic letters, so the person's name
 is transliterated.
+
+The copy is never the stored file with a stamp added: documents.pdf_safety
+rebuilds it from the pages alone (no catalog, no actions, no attached files,
+annotations burnt in, every bound checked), and the stamp drawn by
+_stamp_page goes over each page as a form of its own.
 """
 
-import io
-
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+import pikepdf
+from pypdf import PageObject
 from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
+    FloatObject,
+    IndirectObject,
     NameObject,
+    NullObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
 )
+
+from documents import pdf_safety
 
 # Kyrgyz and Russian Cyrillic to Latin, letter by letter.
 LATIN = str.maketrans(
@@ -80,17 +94,69 @@ def _stamp_page(width: float, height: float, lines: list[str]) -> PageObject:
 
 
 def stamp_pdf(data: bytes, lines: list[str]) -> bytes:
-    """The PDF with the lines stamped at the foot of every page."""
+    """A copy of the PDF, its pages only, with the lines stamped at the foot
+    of every page; NotAPdf (with the reason) when it can't be made."""
     lines = [latin(line) for line in lines]
+
+    def stamp(pdf: pikepdf.Pdf, width: float, height: float) -> pikepdf.Stream:
+        return _as_form(pdf, _stamp_page(width, height, lines))
+
     try:
-        reader = PdfReader(io.BytesIO(data))
-        writer = PdfWriter(clone_from=reader)
-    except (PdfReadError, ValueError, OSError) as error:
+        return pdf_safety.rebuilt(data, overlay=stamp)
+    except pdf_safety.Refused as error:
         raise NotAPdf(str(error)) from error
-    for page in writer.pages:
-        box = page.mediabox
-        stamp = _stamp_page(float(box.width), float(box.height), lines)
-        page.merge_page(stamp, over=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+
+
+def _as_form(pdf: pikepdf.Pdf, page: PageObject) -> pikepdf.Stream:
+    """The stamp page as a Form XObject of ``pdf``: its drawing and its own
+    resources, so that it needs nothing from the page it lands on."""
+    form = pdf.make_stream(page.get_contents().get_data())
+    form[pikepdf.Name.Type] = pikepdf.Name.XObject
+    form[pikepdf.Name.Subtype] = pikepdf.Name.Form
+    form[pikepdf.Name.BBox] = pikepdf.Array([float(n) for n in page.mediabox])
+    form[pikepdf.Name.Resources] = _converted(pdf, page["/Resources"])
+    return form
+
+
+def _converted(pdf: pikepdf.Pdf, value):
+    """A pypdf object (the stamp's own, never an upload's) as pikepdf's."""
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    if isinstance(value, StreamObject):
+        stream = pdf.make_stream(value.get_data())
+        for key, item in value.items():
+            if key not in ("/Length", "/Filter", "/DecodeParms"):
+                stream[pikepdf.Name(key)] = _converted(pdf, item)
+        return stream
+    if isinstance(value, DictionaryObject):
+        return pikepdf.Dictionary(
+            {key: _converted(pdf, item) for key, item in value.items()}
+        )
+    if isinstance(value, ArrayObject):
+        return pikepdf.Array([_converted(pdf, item) for item in value])
+    if isinstance(value, NameObject):
+        return pikepdf.Name(str(value))
+    if isinstance(value, BooleanObject):
+        return bool(value)
+    if isinstance(value, NumberObject):
+        return int(value)
+    if isinstance(value, FloatObject):
+        return float(value)
+    if isinstance(value, TextStringObject):
+        return pikepdf.String(value.get_original_bytes())
+    if isinstance(value, ByteStringObject):
+        return pikepdf.String(bytes(value))
+    if isinstance(value, NullObject) or value is None:
+        return None
+    raise TypeError(f"the stamp holds a {type(value).__name__}")
+
+
+def stampable(data: bytes) -> bool:
+    """Whether a copy of this PDF can be stamped: tried at upload, so a file
+    that could never be given out as a copy is refused while its owner is there.
+    Bounded like every copy (pdf_safety: pages, bytes unpacked, seconds)."""
+    try:
+        stamp_pdf(data, ["COPY No. 0"])
+    except NotAPdf:
+        return False
+    return True

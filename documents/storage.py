@@ -1,5 +1,10 @@
 """Attachment files: checked, encrypted at rest, stored outside the web root.
 
+check_content() judges an upload by its bytes, never by its name: the type
+(sniff), then what the content would do to whoever opens it (PDFs:
+documents.pdf_safety; office files: school_portal.office_files; images: nothing
+hidden in them).
+
 Envelope encryption: every file gets its own random AES-256-GCM data key; the
 data key is encrypted ("wrapped") with the master key (a MultiFernet of
 settings.PORTAL_ENCRYPTION_KEYS: the first encrypts, all decrypt) and kept in
@@ -8,12 +13,23 @@ the database row. Emptying the wrapped key crypto-shreds that one file.
 A stored file is MAGIC + 12-byte nonce + AES-GCM ciphertext; the stored name
 is authenticated with the ciphertext, so files can't be swapped on disk. The
 SHA-256 of the plaintext is checked on every read.
+
+Files and transactions agree: a service that writes files is wrapped in
+``removed_unless_committed``, so a file written for a transaction that does not
+commit is removed at once; what a killed worker leaves behind is found by
+``orphans()`` (``healthcheck`` reports them, ``manage.py remove_orphan_files``
+removes them). A file the database lists but the disk lacks is ``Missing``:
+the store lost it, nobody altered it.
 """
 
+import contextlib
+import contextvars
+import functools
 import hashlib
 import io
 import os
 import secrets
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -24,6 +40,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from documents import pdf_safety
+from school_portal import office_files
 
 MAGIC = b"SPA1"
 NONCE_BYTES = 12
@@ -62,6 +81,18 @@ class Shredded(Exception):
     """The file's key was destroyed: its content can never be read again."""
 
 
+class Missing(Exception):
+    """The database lists the file and the store does not have it."""
+
+
+class KeyNotConfigured(Exception):
+    """No key of PORTAL_ENCRYPTION_KEYS opens the file's wrapped key."""
+
+
+class Unavailable(Exception):
+    """The file store can't be written or read (full, read-only, gone)."""
+
+
 @dataclass(frozen=True)
 class Kind:
     content_type: str
@@ -95,7 +126,14 @@ def sniff(head: bytes, data: bytes, *, name: str) -> Kind:
 
 def _office_zip(data: bytes) -> Kind | None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        # The directory's size is bounded before it is read.
+        archive = office_files.open_zip(data)
+    except office_files.Refused as error:
+        raise FileRefused(str(error)) from None
+    if archive is None:
+        return None
+    try:
+        with archive:
             names = set(archive.namelist())
             for marker, (content_type, extension) in ZIP_MARKERS.items():
                 if marker in names:
@@ -109,6 +147,38 @@ def _office_zip(data: bytes) -> Kind | None:
     except (zipfile.BadZipFile, KeyError, OSError):
         return None
     return None
+
+
+IMAGE_POLYGLOT = _(
+    "This image has something else hidden in it (a web page or an archive). "
+    "Save it again in an image program, or scan the page again, and attach "
+    "the new file."
+)
+
+
+def check_content(data: bytes, *, name: str) -> Kind:
+    """The upload's type by its content (sniff), and the content checked for
+    what would hurt whoever opens it; FileRefused says what is wrong."""
+    kind = sniff(data[:16], data, name=name)
+    try:
+        if kind.extension == "pdf":
+            pdf_safety.check(data)
+        elif kind.extension in ("doc", "xls"):
+            office_files.check_legacy(data)
+        elif kind.extension in ("png", "jpg"):
+            _check_image(data)
+        else:
+            office_files.check(data)
+    except (pdf_safety.Refused, office_files.Refused) as error:
+        raise FileRefused(str(error)) from None
+    return kind
+
+
+def _check_image(data: bytes) -> None:
+    """An image that is also a web page or an archive (a polyglot) is refused:
+    a browser or an unzipper that is handed it runs the other half."""
+    if pdf_safety.HTML.search(data) or zipfile.is_zipfile(io.BytesIO(data)):
+        raise FileRefused(IMAGE_POLYGLOT)
 
 
 def clean_name(name: str, *, extension: str) -> str:
@@ -133,8 +203,12 @@ def _master() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in settings.PORTAL_ENCRYPTION_KEYS])
 
 
+def root() -> Path:
+    return Path(settings.PORTAL_ATTACHMENT_DIR)
+
+
 def _path(stored_name: str) -> Path:
-    return Path(settings.PORTAL_ATTACHMENT_DIR) / stored_name[:2] / stored_name
+    return root() / stored_name[:2] / stored_name
 
 
 @dataclass(frozen=True)
@@ -145,17 +219,56 @@ class Stored:
     size: int
 
 
+# The files written inside the innermost removed_unless_committed block.
+_written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "attachment_files_written", default=None
+)
+
+
+def removed_unless_committed(service):
+    """Decorate a service (outside its @transaction.atomic): when it fails,
+    commit included, every file it wrote is removed again."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        written: list[str] = []
+        token = _written.set(written)
+        try:
+            return service(*args, **kwargs)
+        except BaseException:
+            for stored_name in written:
+                remove(stored_name)
+            raise
+        finally:
+            _written.reset(token)
+
+    return wrapper
+
+
 def store(data: bytes) -> Stored:
-    """Encrypt and write the bytes under a random name; nothing else is stored."""
+    """Encrypt and write the bytes under a random name; nothing else is stored.
+
+    The file is on disk (fsync'd) before the caller's transaction commits, so
+    a committed row never points to a file that a power cut took away.
+    """
     stored_name = secrets.token_hex(16)
     data_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(data_key).encrypt(nonce, data, stored_name.encode())
     path = _path(stored_name)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(MAGIC + nonce + ciphertext)
+    written = _written.get()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        if written is not None:
+            written.append(stored_name)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(MAGIC + nonce + ciphertext)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        remove(stored_name)
+        raise Unavailable(error.strerror or str(error)) from error
     return Stored(
         stored_name=stored_name,
         wrapped_key=_master().encrypt(data_key).decode(),
@@ -165,7 +278,13 @@ def store(data: bytes) -> Stored:
 
 
 def remove(stored_name: str) -> None:
-    _path(stored_name).unlink(missing_ok=True)
+    # If it can't be removed now, it is an orphan: orphans() finds it later.
+    with contextlib.suppress(OSError):
+        _path(stored_name).unlink(missing_ok=True)
+
+
+def exists(stored_name: str) -> bool:
+    return _path(stored_name).is_file()
 
 
 def read(*, stored_name: str, wrapped_key: str, sha256: str) -> bytes:
@@ -174,9 +293,14 @@ def read(*, stored_name: str, wrapped_key: str, sha256: str) -> bytes:
         raise Shredded(stored_name)
     try:
         data_key = _master().decrypt(wrapped_key.encode())
+    except InvalidToken as error:
+        raise KeyNotConfigured(stored_name) from error
+    try:
         raw = _path(stored_name).read_bytes()
-    except (InvalidToken, OSError) as error:
-        raise Damaged(stored_name) from error
+    except FileNotFoundError as error:
+        raise Missing(stored_name) from error
+    except OSError as error:
+        raise Unavailable(error.strerror or str(error)) from error
     if not raw.startswith(MAGIC):
         raise Damaged(stored_name)
     nonce = raw[len(MAGIC) : len(MAGIC) + NONCE_BYTES]
@@ -188,3 +312,34 @@ def read(*, stored_name: str, wrapped_key: str, sha256: str) -> bytes:
     if hashlib.sha256(data).hexdigest() != sha256:
         raise Damaged(stored_name)
     return data
+
+
+# Files and rows: what the store holds that no row names, and the reverse.
+
+# A file younger than this may belong to a transaction still running.
+ORPHAN_GRACE_SECONDS = 3600
+# Where /health/ready/ writes its probe: not a stored file, never backed up.
+PROBE_FOLDER = ".probe"
+
+
+def stored_names_on_disk() -> dict[str, float]:
+    """Every stored file's name and modification time."""
+    found = {}
+    if not root().is_dir():
+        return found
+    for folder in root().iterdir():
+        if folder.is_dir() and len(folder.name) == 2:
+            for path in folder.iterdir():
+                if path.is_file():
+                    found[path.name] = path.stat().st_mtime
+    return found
+
+
+def orphans(*, known: set[str]) -> list[str]:
+    """Files older than the grace period whose name no row knows (``known``)."""
+    cutoff = time.time() - ORPHAN_GRACE_SECONDS
+    return sorted(
+        name
+        for name, mtime in stored_names_on_disk().items()
+        if name not in known and mtime < cutoff
+    )

@@ -220,6 +220,8 @@ def attachment_file(request, pk):
         )
     except services.DamagedFile as error:
         return _refused(request, str(error), status=409)
+    except services.FileUnavailable as error:
+        return _refused(request, str(error), status=503)
     return _file_response(
         data, name=attachment.name, content_type=attachment.content_type
     )
@@ -244,6 +246,8 @@ def attachment_copy(request, pk):
             return _refused(request, str(error), status=403)
         except services.DamagedFile as error:
             return _refused(request, str(error), status=409)
+        except services.FileUnavailable as error:
+            return _refused(request, str(error), status=503)
         except ValidationError as error:
             _apply(form, error)
         else:

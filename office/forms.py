@@ -15,13 +15,11 @@ from office.models import (
     PeriodicControl,
     ProtectedResource,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from school_portal.widgets import (
+    DateInput,
+    KeepsUnchangedValues,
+    offer_stored_choices,
+)
 
 
 class EmployeeField(forms.ModelChoiceField):
@@ -32,7 +30,7 @@ class EmployeeField(forms.ModelChoiceField):
         return str(obj)
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(KeepsUnchangedValues, forms.ModelForm):
     responsible = EmployeeField(label=_("Responsible person"))
 
     class Meta:
@@ -59,6 +57,10 @@ class ResourceForm(forms.ModelForm):
         help_texts = {
             "access_holders": _("Positions or names, e.g. class teachers, the clerk."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_stored_choices(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -156,7 +158,7 @@ class DestroyForm(forms.Form):
     )
 
 
-class ControlForm(forms.ModelForm):
+class ControlForm(KeepsUnchangedValues, forms.ModelForm):
     responsible = EmployeeField(label=_("Responsible person"), required=False)
 
     class Meta:
@@ -170,6 +172,7 @@ class ControlForm(forms.ModelForm):
             del self.fields["title"]
         else:
             self.fields["title"].required = True
+        offer_stored_choices(self)
 
 
 class DoneForm(forms.Form):

@@ -6,6 +6,7 @@ README.md, "Configuration", for the list.
 """
 
 import base64
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,9 @@ from csp.constants import NONE, SELF
 from school_portal import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+# What the installation writes for itself: the SQLite database, files, and in
+# debug the generated secrets. PORTAL_VAR_DIR moves all of it (e.g. /var/lib/portal).
+VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR") or BASE_DIR / "var")
 
 
 def _secret(name: str, *, debug: bool) -> str:
@@ -27,7 +30,7 @@ def _secret(name: str, *, debug: bool) -> str:
         raise env.ConfigError(name, "is required when DJANGO_DEBUG is off")
     path = VAR_DIR / name.lower()
     if not path.exists():
-        VAR_DIR.mkdir(exist_ok=True)
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
@@ -36,7 +39,7 @@ def _secret(name: str, *, debug: bool) -> str:
 def _development_fernet_key() -> str:
     path = VAR_DIR / "portal_encryption_key"
     if not path.exists():
-        VAR_DIR.mkdir(exist_ok=True)
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(
             base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8"
         )
@@ -142,6 +145,14 @@ try:
         "PORTAL_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024
     )
     PORTAL_SCHOOL_DAY_END = env.text("PORTAL_SCHOOL_DAY_END", default="18:00")
+    # Backups (regulation 5.1): where `backup` writes its archives, and the one
+    # folder of audit_archive's signed exports (restore puts them back there).
+    PORTAL_BACKUP_DIR = Path(
+        env.text("PORTAL_BACKUP_DIR", default=str(VAR_DIR / "backups"))
+    )
+    PORTAL_AUDIT_ARCHIVE_DIR = Path(
+        env.text("PORTAL_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive"))
+    )
     # Personal data (issue 8). The blind index of the PIN is HMAC-SHA256 under
     # its own key; the administrator sees personal data only if the school says so;
     # "who viewed my data" names the staff only if the school says so.
@@ -177,7 +188,6 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "accounts",
     "audit",
     "documents",
@@ -258,7 +268,22 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "accounts.security.network.axes_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.network.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.security.views.lockout"
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
+# axes keeps every counted failure (not the ones refused during a pause): the
+# guard against guessing one account from many addresses counts them by
+# username alone (accounts/security/backends.py; README "Signing in, the second
+# factor and pauses").
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# After this many wrong passwords for one username from all addresses within the
+# window, a right password alone waits: each further failure doubles the wait,
+# up to the longest. A password with a second-factor code never waits.
+PORTAL_GUESSING_LIMIT = 10
+PORTAL_GUESSING_WINDOW = timedelta(hours=24)
+PORTAL_GUESSING_FIRST_WAIT = timedelta(minutes=1)
+PORTAL_GUESSING_LONGEST_WAIT = timedelta(minutes=15)
+# A second factor is replaced or turned off only with the password and a code;
+# the new secret must be confirmed within this time.
+PORTAL_ENROLMENT_MINUTES = 10
 OTP_TOTP_ISSUER = "School Portal"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -331,7 +356,7 @@ if BEHIND_TLS_PROXY:
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/ready/$"]
 
 # Content-Security-Policy: our own host only, and no inline script at all.
 CONTENT_SECURITY_POLICY = {

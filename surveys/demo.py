@@ -5,8 +5,10 @@ the Russian and English are ours.
 
 That survey was taken on paper by 127 students of grades 5–9 who have no
 accounts here, so its responses are written directly, without Participation
-rows: there is no person to record. The simulated answers are fixed counts
-whose most frequent value and rounded mean are the values the school reported.
+rows: there is no person to record, and its audience (all 127 of them) is
+written with it rather than counted among today's accounts. The simulated
+answers are fixed counts whose most frequent value and rounded mean are the
+values the school reported.
 Every real answer goes through surveys.services.submit_response, which keeps
 one Participation per person.
 """
@@ -30,6 +32,9 @@ from surveys.models import (
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 RESPONDENTS_BY_GRADE = {5: 26, 6: 26, 7: 25, 8: 25, 9: 25}
+# Everyone asked on paper answered: the audience was these 127 students.
+AUDIENCE = sum(RESPONDENTS_BY_GRADE.values())
+CLOSES_AT = datetime(2022, 10, 3, 17, 0, tzinfo=BISHKEK)
 
 TITLE = ("Маалымат коопсуздук", "Информационная безопасность", "Information security")
 PURPOSE = (
@@ -131,9 +136,11 @@ def seed() -> Survey:
             "audience_roles": [Role.STUDENT.value],
             "min_grade": 5,
             "max_grade": 9,
-            "closes_at": datetime(2022, 10, 3, 17, 0, tzinfo=BISHKEK),
+            "closes_at": CLOSES_AT,
             "anonymous": True,
             "status": SurveyStatus.CLOSED,
+            "audience_size": AUDIENCE,
+            "audience_counted_at": CLOSES_AT,
             "conclusions": CONCLUSIONS,
             "created_by": officer,
         },
@@ -142,6 +149,10 @@ def seed() -> Survey:
         _questions(survey)
     if not survey.responses.exists():
         _responses(survey)
+    if survey.audience_size is None:
+        # Seeded before the audience was kept with the survey.
+        survey.audience_size, survey.audience_counted_at = AUDIENCE, CLOSES_AT
+        survey.save(update_fields=["audience_size", "audience_counted_at"])
     if principal is not None and not survey.recommendations.exists():
         for text, due_on in RECOMMENDATIONS:
             Recommendation.objects.create(

@@ -2,18 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from school_portal.widgets import DateInput, DateTimeInput, KeepsUnchangedValues
 from surveys import selectors
 from surveys.models import Question, QuestionKind, Survey
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class SurveyForm(forms.ModelForm):
+class SurveyForm(KeepsUnchangedValues, forms.ModelForm):
     audience_roles = forms.MultipleChoiceField(
         label=_("Who answers"),
         choices=Role.choices,
@@ -158,7 +152,7 @@ class AnswerForm(forms.Form):
         return [(q, self[self.name_of(q)]) for q in self.questions]
 
 
-class ConclusionsForm(forms.Form):
+class ConclusionsForm(KeepsUnchangedValues, forms.Form):
     conclusions = forms.CharField(
         label=_("Conclusions"),
         required=False,
@@ -175,7 +169,7 @@ class RecommendationForm(forms.Form):
     )
     due_on = forms.DateField(
         label=_("Due"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=DateInput,
     )
 
 

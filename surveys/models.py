@@ -55,6 +55,16 @@ class Survey(models.Model):
         default=SurveyStatus.DRAFT,
     )
     conclusions = models.TextField(_("conclusions"), blank=True)
+    # The audience as it was when the survey ran: counted when it is published
+    # and counted again, for good, when it is closed, so that people who join
+    # the school later do not change an old survey's response rate. Empty for
+    # a draft. A count with no time was estimated afterwards (migration 0002).
+    audience_size = models.PositiveIntegerField(
+        _("audience"), null=True, blank=True, editable=False
+    )
+    audience_counted_at = models.DateTimeField(
+        _("audience counted"), null=True, blank=True, editable=False
+    )
     copied_from = models.ForeignKey(
         "self",
         verbose_name=_("earlier run"),

@@ -3,9 +3,10 @@
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -58,14 +59,43 @@ def _grade(school_class: str) -> int | None:
     return int(digits) if digits else None
 
 
-def audience_size(*, survey: Survey) -> int:
-    """How many active people the survey is meant for, today."""
-    classes = User.objects.filter(
-        is_active=True, groups__name__in=survey.audience_roles
-    ).values_list("pk", "school_class")
-    return len(
-        {pk for pk, school_class in classes if _class_matches(survey, school_class)}
+def audience_size(*, survey: Survey, as_of: datetime | None = None) -> int:
+    """How many people the survey is meant for, counted now: the active holders
+    of its roles in its grades or classes (only those who had joined by
+    ``as_of``, when given) and everyone who answered it, since they were in the
+    audience when they did, even if they have left since. One query.
+    """
+    in_roles = User.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group__name__in=survey.audience_roles
     )
+    answered = Participation.objects.filter(survey=survey, person_id=OuterRef("pk"))
+    eligible = Q(is_active=True, in_roles=True)
+    if as_of is not None:
+        eligible &= Q(date_joined__lte=as_of)
+    rows = (
+        User.objects.annotate(in_roles=Exists(in_roles), answered=Exists(answered))
+        .filter(eligible | Q(answered=True))
+        .values_list("school_class", "answered")
+    )
+    return sum(
+        1
+        for school_class, took_part in rows.order_by()
+        if took_part or _class_matches(survey, school_class)
+    )
+
+
+def audience_of(*, survey: Survey) -> tuple[int | None, bool]:
+    """The audience a survey's response rate is taken against, and whether it is
+    today's count (True) or the one kept with the survey when it closed (False).
+
+    A closed survey keeps its number: people who join the school later are not
+    its audience. Any other survey is counted now, leaving out whoever joined
+    after its closing time (a survey left open past it is over all the same).
+    """
+    if survey.status == SurveyStatus.CLOSED:
+        return survey.audience_size, False
+    as_of = min(timezone.now(), survey.closes_at)
+    return audience_size(survey=survey, as_of=as_of), True
 
 
 def has_answered(*, user: User, survey: Survey) -> bool:
@@ -153,21 +183,35 @@ class Group:
 class Results:
     survey: Survey
     responses: int
-    audience: int
+    # None when a closed survey's audience was never recorded.
+    audience: int | None
+    # True: counted today; False: the number kept with the (closed) survey.
+    audience_live: bool
     questions: list[QuestionResult]
     groups: list[Group]
     hidden_groups: int
     min_group: int
 
     @property
+    def beyond_audience(self) -> bool:
+        """More responses than people counted: answers taken on paper, say."""
+        return self.audience is not None and self.responses > self.audience
+
+    @property
     def rate(self) -> float | None:
-        if not self.audience:
+        """The share of the audience that answered, never above 100 %, and
+        100 % only when everyone did (99.96 % is shown as 99.9 %)."""
+        if self.audience is None or not (self.audience or self.responses):
             return None
-        return round(100 * self.responses / self.audience, 1)
+        if self.responses >= self.audience:
+            return 100.0
+        return min(round(100 * self.responses / self.audience, 1), 99.9)
 
 
 def results(*, survey: Survey) -> Results:
-    """Counts, means, medians and distributions: three queries, any size."""
+    """Counts, means, medians, distributions and the response rate: five
+    queries at most (four for a closed survey, whose audience is kept), any size.
+    """
     questions = questions_of(survey=survey)
     # Responses are told apart by their ids as text: turning thousands of ids
     # into UUID objects cost more than the rest of the page.
@@ -190,10 +234,12 @@ def results(*, survey: Survey) -> Results:
         _question_result(question, by_question[question.pk]) for question in questions
     ]
     groups, hidden = _groups(questions, by_question, groups_of)
+    audience, live = audience_of(survey=survey)
     return Results(
         survey=survey,
         responses=len(groups_of),
-        audience=audience_size(survey=survey),
+        audience=audience,
+        audience_live=live,
         questions=question_results,
         groups=groups,
         hidden_groups=hidden,
@@ -262,10 +308,19 @@ class ComparedQuestion:
         return round(self.second - self.first, 2)
 
 
-def compare(*, first: Survey, second: Survey) -> list[ComparedQuestion]:
-    """Means of the questions in the same place of two runs, side by side."""
-    earlier = {r.question.order: r for r in results(survey=first).questions}
-    later = {r.question.order: r for r in results(survey=second).questions}
+@dataclass
+class Comparison:
+    first: Results
+    second: Results
+    rows: list[ComparedQuestion]
+
+
+def compare(*, first: Survey, second: Survey) -> Comparison:
+    """Means of the questions in the same place of two runs, side by side, and
+    each run's response rate against its own audience."""
+    first_results, second_results = results(survey=first), results(survey=second)
+    earlier = {r.question.order: r for r in first_results.questions}
+    later = {r.question.order: r for r in second_results.questions}
     rows = []
     for order in sorted(set(earlier) | set(later)):
         a, b = earlier.get(order), later.get(order)
@@ -275,7 +330,7 @@ def compare(*, first: Survey, second: Survey) -> list[ComparedQuestion]:
                 f"{order}. {text}", a.mean if a else None, b.mean if b else None
             )
         )
-    return rows
+    return Comparison(first_results, second_results, rows)
 
 
 def runs_of(*, survey: Survey) -> QuerySet[Survey]:

@@ -87,12 +87,20 @@ def create_survey(*, actor: User, fields: dict) -> Survey:
 @transaction.atomic
 def update_survey(*, actor: User, survey: Survey, fields: dict) -> Survey:
     access.require(actor, CHANGE, survey)
-    _require_draft(survey)
-    old = {name: _jsonable(getattr(survey, name)) for name in SURVEY_FIELDS}
-    _set_survey_fields(survey, fields)
-    survey.save()
-    new = {name: _jsonable(getattr(survey, name)) for name in SURVEY_FIELDS}
+    # The old values come from the row: a ModelForm has already written the new
+    # ones into ``survey`` while validating.
+    stored = Survey.objects.select_for_update().get(pk=survey.pk)
+    _require_draft(stored)
+    old = {name: _jsonable(getattr(stored, name)) for name in SURVEY_FIELDS}
+    _set_survey_fields(stored, fields)
+    new = {name: _jsonable(getattr(stored, name)) for name in SURVEY_FIELDS}
     changed = {name: [old[name], new[name]] for name in old if old[name] != new[name]}
+    for name in SURVEY_FIELDS:
+        setattr(survey, name, getattr(stored, name))
+    if not changed:
+        # The form sent back as it was shown: nothing to save or to record.
+        return survey
+    stored.save(update_fields=list(changed))
     record(actor=actor, action=AuditAction.UPDATE, target=survey, details=changed)
     return survey
 
@@ -208,32 +216,52 @@ def delete_question(*, actor: User, question: Question) -> None:
 
 @transaction.atomic
 def publish_survey(*, actor: User, survey: Survey) -> Survey:
+    """Opens the survey and records its audience as it is now."""
     access.require(actor, CHANGE, survey)
-    _require_draft(survey)
-    if not survey.questions.exists():
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    _require_draft(locked)
+    if not locked.questions.exists():
         raise SurveyRefused(_("Add at least one question before publishing."))
-    if survey.closes_at <= timezone.now():
+    if locked.closes_at <= timezone.now():
         raise SurveyRefused(_("The closing time has already passed."))
-    return _set_status(actor, survey, SurveyStatus.OPEN)
+    return _set_status(actor, survey, locked, SurveyStatus.OPEN)
 
 
 @transaction.atomic
 def close_survey(*, actor: User, survey: Survey) -> Survey:
+    """Closes the survey and fixes its audience for good: the response rate of a
+    closed survey no longer moves when people join or leave the school.
+    """
     access.require(actor, CHANGE, survey)
-    if survey.status != SurveyStatus.OPEN:
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if locked.status != SurveyStatus.OPEN:
         raise SurveyRefused(_("Only an open survey can be closed."))
-    return _set_status(actor, survey, SurveyStatus.CLOSED)
+    return _set_status(actor, survey, locked, SurveyStatus.CLOSED)
 
 
-def _set_status(actor: User, survey: Survey, status: SurveyStatus) -> Survey:
-    old = survey.status
-    survey.status = status
-    survey.save(update_fields=["status"])
+def _set_status(
+    actor: User, survey: Survey, locked: Survey, status: SurveyStatus
+) -> Survey:
+    """``locked`` is the row taken for update; ``survey`` is the caller's copy,
+    brought up to date too."""
+    now = timezone.now()
+    # Closed late, it still counts the audience of its closing time.
+    size = selectors.audience_size(survey=locked, as_of=min(now, locked.closes_at))
+    old = (locked.status, locked.audience_size)
+    locked.status = status
+    locked.audience_size = size
+    locked.audience_counted_at = now
+    locked.save(update_fields=["status", "audience_size", "audience_counted_at"])
+    for name in ("status", "audience_size", "audience_counted_at"):
+        setattr(survey, name, getattr(locked, name))
     record(
         actor=actor,
         action=AuditAction.UPDATE,
         target=survey,
-        details={"status": [old, status.value]},
+        details={
+            "status": [old[0], status.value],
+            "audience_size": [old[1], size],
+        },
     )
     return survey
 
@@ -340,6 +368,8 @@ def _rows_for(question: Question, given) -> list[tuple]:
 def write_conclusions(*, actor: User, survey: Survey, text: str) -> Survey:
     access.require(actor, CHANGE, survey)
     old = survey.conclusions
+    if text.strip() == old:
+        return survey
     survey.conclusions = text.strip()
     survey.save(update_fields=["conclusions"])
     record(

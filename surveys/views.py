@@ -78,6 +78,7 @@ def survey_detail(request, pk):
 
 
 def _detail(request, survey, question_form):
+    audience, audience_live = selectors.audience_of(survey=survey)
     return render(
         request,
         "surveys/detail.html",
@@ -85,7 +86,8 @@ def _detail(request, survey, question_form):
             "survey": survey,
             "questions": selectors.questions_of(survey=survey),
             "question_form": question_form,
-            "audience": selectors.audience_size(survey=survey),
+            "audience": audience,
+            "audience_live": audience_live,
         },
     )
 
@@ -223,7 +225,8 @@ def _results_page(request, survey, conclusions_form=None, recommendation_form=No
 @require_POST
 def conclusions_write(request, pk):
     survey = selectors.get_survey(user=request.user, pk=pk, permission=MANAGE)
-    form = ConclusionsForm(request.POST)
+    # The stored text as initial: sent back untouched (CRLF), it stays as it is.
+    form = ConclusionsForm(request.POST, initial={"conclusions": survey.conclusions})
     if not form.is_valid():
         return _results_page(request, survey, conclusions_form=form)
     services.write_conclusions(
@@ -306,14 +309,13 @@ def survey_compare(request, pk):
     survey = selectors.get_survey(user=request.user, pk=pk, permission=RESULTS)
     runs = selectors.runs_of(survey=survey)
     form = CompareForm(request.GET or None, runs=runs)
-    rows, other = None, None
+    comparison = None
     if form.is_valid():
         other = form.cleaned_data["other"]
         first, second = sorted([other, survey], key=lambda s: (s.opens_at, s.pk))
-        rows = selectors.compare(first=first, second=second)
-        other = (first, second)
+        comparison = selectors.compare(first=first, second=second)
     return render(
         request,
         "surveys/compare.html",
-        {"survey": survey, "form": form, "rows": rows, "pair": other},
+        {"survey": survey, "form": form, "comparison": comparison},
     )

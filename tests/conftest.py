@@ -98,6 +98,24 @@ def everyone(
 
 
 @pytest.fixture(autouse=True)
-def _attachments_in_tmp(settings, tmp_path):
-    """Encrypted attachments written by any test go to its own folder, not var/."""
+def _files_in_tmp(settings, tmp_path):
+    """Attachments, backups and audit archives written by any test go to its own
+    folder, not var/."""
     settings.PORTAL_ATTACHMENT_DIR = tmp_path / "attachments"
+    settings.PORTAL_BACKUP_DIR = tmp_path / "backups"
+    settings.PORTAL_AUDIT_ARCHIVE_DIR = tmp_path / "audit-archive"
+
+
+@pytest.fixture
+def installation_keys(settings):
+    """Make these PORTAL_ENCRYPTION_KEYS the ones this installation's data was
+    written with, as if it had been set up with them (accounts/keys.py)."""
+    from accounts import keys
+    from accounts.models import KeyFingerprint
+
+    def use(*encryption_keys: str) -> None:
+        settings.PORTAL_ENCRYPTION_KEYS = list(encryption_keys)
+        KeyFingerprint.objects.all().delete()
+        keys.remember()
+
+    return use

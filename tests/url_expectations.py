@@ -110,6 +110,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "login": Expect(302, anonymous=200),
     "logout": Expect(405),
     "health": Expect(200, anonymous=200),
+    "health_ready": Expect(200, anonymous=200),
     "set_language": Expect(302, anonymous=302),
     # People, appointments, onboarding, per-object permissions (issue 3).
     "people": Expect(404, by={"administrator": 200}),
@@ -171,6 +172,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "security:second_factor_setup": Expect(200),
     "security:second_factor_remove": Expect(405),
     "security:second_factor_verify": Expect(302),
+    "security:notice_read": Expect(405, args=lambda people: {"pk": 1}),
     "security:incidents": Expect(
         403, by={"administrator": 200, "security_officer": 200, "support": 200}
     ),

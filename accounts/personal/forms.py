@@ -5,12 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ConsentKind, RequestKind
 from accounts.personal.pin import pin_birth_date, validate_birth_date
 from accounts.personal.selectors import FIELD_LABELS
+from school_portal.widgets import DateInput
 
 FIELD_CHOICES = list(FIELD_LABELS.items())
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class RecordForm(forms.Form):

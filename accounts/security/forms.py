@@ -1,26 +1,84 @@
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.security.network import normalize_username
 
 
+def code_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+        **kwargs,
+    )
+
+
 class LoginForm(AuthenticationForm):
-    """Django's form, with the username normalized as django-axes counts it."""
+    """Django's form, with the username normalized as django-axes counts it.
+
+    ``code``: the pause page (account_security/locked_out.html) sends a
+    second-factor code with the password; the login page does not show it.
+    """
+
+    code = code_field(
+        label=_("Code from the authenticator app"),
+        required=False,
+        help_text=_("Six digits from your authenticator app, or one backup code."),
+    )
 
     def clean_username(self):
         return normalize_username(self.cleaned_data.get("username"))
 
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = authenticate(
+                self.request,
+                username=username,
+                password=password,
+                otp_token=self.cleaned_data.get("code", ""),
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = code_field(
         label=_("Code"),
-        max_length=20,
         help_text=_("Six digits from your authenticator app, or one backup code."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+    )
+
+
+class ProofForm(forms.Form):
+    """Who is at the keyboard: asked before the second factor changes.
+
+    ``with_code``: the person has a second factor, so a current code (or an
+    unused backup code) is asked as well as the password.
+    """
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = code_field(
+        label=_("Code from the app you use now"),
+        help_text=_(
+            "Six digits from the authenticator app you use now, or one unused "
+            "backup code."
         ),
     )
+
+    def __init__(self, *args, with_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_code:
+            del self.fields["code"]
 
 
 class CloseIncidentForm(forms.Form):
@@ -57,4 +115,8 @@ class ResetForm(forms.Form):
 
 class UnlockForm(forms.Form):
     username = forms.CharField(max_length=255)
-    address = forms.GenericIPAddressField()
+    # Blank: lift the guard of the username from all addresses.
+    address = forms.GenericIPAddressField(required=False)
+
+    def clean_address(self):
+        return self.cleaned_data.get("address") or None

@@ -1,13 +1,16 @@
-"""Signals: each sign-in gets a session row and timeouts; lockouts are recorded.
+"""Signals: each sign-in gets a session row and timeouts; lockouts are recorded,
+and each wrong password that django-axes counts feeds the guard against guessing.
 
 Sign-ins, sign-outs and failed sign-ins themselves are recorded by audit/receivers.py.
 """
 
 import time
 
+from axes.models import AccessFailureLog
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.models import UserSession
@@ -63,3 +66,9 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
     if getattr(request, "axes_failures_since_start", None) is None:
         return
     services.record_lockout(username=username or "", address=ip_address)
+
+
+@receiver(post_save, sender=AccessFailureLog, dispatch_uid="account_security_failure")
+def on_failure_logged(sender, instance, created, **kwargs):
+    if created:
+        services.failure_counted(username=instance.username or "")

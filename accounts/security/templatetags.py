@@ -3,7 +3,7 @@
 from django import template
 
 from accounts import access
-from accounts.security import selectors
+from accounts.security import notices, selectors
 
 register = template.Library()
 
@@ -20,3 +20,20 @@ def open_incidents(context):
     user = context["request"].user
     visible = access.can(user, "accounts.view_incident")
     return {"incidents": list(selectors.incidents_for_support()) if visible else []}
+
+
+@register.inclusion_tag("account_security/notices.html", takes_context=True)
+def security_notices(context):
+    """What happened to the person's own account, until they have read it."""
+    user = context["request"].user
+    return {
+        "notices": [
+            {
+                "pk": notice.pk,
+                "headline": notices.headline(notice),
+                "text": notices.text(notice),
+            }
+            for notice in selectors.unread_notices(user=user)
+        ],
+        "csrf_token": context.get("csrf_token"),
+    }

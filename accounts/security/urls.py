@@ -20,6 +20,7 @@ urlpatterns = [
         name="second_factor_remove",
     ),
     path("sign-in/code/", views.second_factor_verify, name="second_factor_verify"),
+    path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
     path("incidents/", views.incidents, name="incidents"),
     path("incidents/<int:pk>/", views.incident, name="incident"),
     path("incidents/<int:pk>/close/", views.incident_close, name="incident_close"),

@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
@@ -21,15 +21,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import access
-from accounts.models import Incident, IncidentStatus, User, UserSession
-from accounts.security import secondfactor, selectors, services
+from accounts.models import (
+    Authenticator,
+    Incident,
+    IncidentStatus,
+    SecurityNotice,
+    User,
+    UserSession,
+)
+from accounts.security import backends, secondfactor, selectors, services
 from accounts.security.forms import (
     CloseIncidentForm,
     CodeForm,
     LoginForm,
+    ProofForm,
     ResetForm,
     ResetMethod,
     UnlockForm,
@@ -41,6 +48,12 @@ from accounts.security.network import client_address, normalize_username
 PENDING = "portal_pending_second_factor"
 PENDING_SECONDS = 300
 CODE_TRIES = 5
+# The unconfirmed authenticator this browser proved itself for (its id only).
+ENROLMENT = "portal_enrolment"
+# Wrong passwords or codes before a change of the second factor, in this
+# session: at PROOF_TRIES the session ends, so a stolen cookie cannot guess on.
+PROOF_FAILURES = "portal_proof_failures"
+PROOF_TRIES = 5
 
 
 def _next_url(request) -> str:
@@ -67,7 +80,9 @@ def login(request):
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
-        if selectors.has_second_factor(user=user):
+        has_factor = selectors.has_second_factor(user=user)
+        # Sent with a code from the pause page, both factors are checked already.
+        if has_factor and not getattr(request, "portal_second_factor_done", False):
             request.session[PENDING] = {
                 "user": user.pk,
                 "backend": user.backend,
@@ -77,7 +92,7 @@ def login(request):
             }
             return redirect("security:second_factor_verify")
         auth_login(request, user)
-        if user.has_perm("accounts.require_second_factor"):
+        if not has_factor and user.has_perm("accounts.require_second_factor"):
             request.session[MUST_ENROL] = True
         return redirect(next_url)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
@@ -112,13 +127,31 @@ def second_factor_verify(request):
 
 
 def lockout(request, response=None, credentials=None):
-    """AXES_LOCKOUT_CALLABLE: the same page for existing and unknown usernames."""
+    """AXES_LOCKOUT_CALLABLE: the same page for existing and unknown usernames.
+
+    It says which pause holds (from this address, or the guard against guessing
+    from many) and offers the way through that never waits: the password with a
+    second-factor code.
+    """
     username = normalize_username((credentials or {}).get("username"))
-    until = selectors.lockout_until(username=username, address=client_address(request))
+    refused = getattr(request, "portal_refused", "")
+    address_until = selectors.lockout_until(
+        username=username, address=client_address(request)
+    )
+    guard_until = selectors.guessing_guard(username=username).until
+    form = LoginForm(request, initial={"username": username})
     return render(
         request,
         "account_security/locked_out.html",
-        {"until": until or timezone.now() + settings.AXES_COOLOFF_TIME},
+        {
+            "form": form,
+            "next": _next_url(request),
+            "wrong": refused == backends.REFUSED_CODE,
+            "address_until": address_until,
+            "guard_until": guard_until
+            if guard_until and guard_until > timezone.now()
+            else None,
+        },
         status=429,
     )
 
@@ -283,71 +316,192 @@ def _person_from_uid(uidb64: str) -> User | None:
 # Second factor
 
 
-def second_factor(request):
+def second_factor(request, proof_form=None):
+    has_factor = selectors.has_second_factor(user=request.user)
     return render(
         request,
         "account_security/second_factor.html",
         {
-            "has_second_factor": selectors.has_second_factor(user=request.user),
+            "has_second_factor": has_factor,
             "required": request.user.has_perm("accounts.require_second_factor"),
             "backup_codes_left": selectors.unused_backup_codes(user=request.user),
+            "form": proof_form or ProofForm(with_code=has_factor),
         },
     )
+
+
+def _proof(request, purpose: str):
+    """(proof or None, the form): the password and, if the person has a second
+    factor, a current code, from this request's POST."""
+    form = ProofForm(
+        request.POST, with_code=selectors.has_second_factor(user=request.user)
+    )
+    if not form.is_valid():
+        return None, form
+    proof = services.prove_identity(
+        actor=request.user,
+        password=form.cleaned_data["password"],
+        code=form.cleaned_data.get("code", ""),
+        purpose=purpose,
+    )
+    if proof is None:
+        failures = request.session.get(PROOF_FAILURES, 0) + 1
+        request.session[PROOF_FAILURES] = failures
+        form.add_error(None, _("The password or the code is wrong."))
+    else:
+        request.session.pop(PROOF_FAILURES, None)
+    return proof, form
+
+
+def _too_many_proof_failures(request):
+    """After PROOF_TRIES wrong proofs this session ends: sign in again."""
+    if request.session.get(PROOF_FAILURES, 0) < PROOF_TRIES:
+        return None
+    session = UserSession.objects.filter(
+        session_key=request.session.session_key
+    ).first()
+    if session is not None:
+        services.end_session(
+            actor=request.user,
+            session=session,
+            reason=services.SessionEnd.PROOF_FAILURES,
+        )
+    logout(request)
+    messages.error(request, _("Too many wrong passwords or codes. Sign in again."))
+    return redirect("login")
+
+
+def _renew_session_key(request) -> None:
+    """A new key for this browser: a copied cookie of the old one opens nothing."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    services.renew_session_key(old_key=old_key, new_key=request.session.session_key)
 
 
 @sensitive_post_parameters()
 @never_cache
 def second_factor_setup(request):
-    device = None
+    """Prove who you are, then scan the new secret, then confirm a code from it.
+
+    A GET creates nothing and shows no secret: the secret is shown once, in the
+    answer to the POST that proved the password (and, to replace a second
+    factor, a current code). Its unconfirmed authenticator is kept by id in
+    this browser's session.
+    """
+    replacing = selectors.has_second_factor(user=request.user)
+    context = {"replacing": replacing}
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm_enrolment(request, context)
+    form = ProofForm(with_code=replacing)
     if request.method == "POST":
-        device = TOTPDevice.objects.filter(
-            pk=request.POST.get("device"), user=request.user, confirmed=False
-        ).first()
-        if device is None:
-            raise access.NotVisible("otp_totp.change_totpdevice")
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            codes = services.confirm_enrolment(
-                actor=request.user, device=device, code=form.cleaned_data["code"]
-            )
-            if codes:
-                request.session.pop(MUST_ENROL, None)
-                return _no_store(
-                    render(
-                        request,
-                        "account_security/backup_codes.html",
-                        {"codes": codes},
-                    )
+        proof, form = _proof(
+            request,
+            services.ProofPurpose.REPLACE if replacing else services.ProofPurpose.ENROL,
+        )
+        if proof is not None:
+            device = services.start_enrolment(actor=request.user, proof=proof)
+            request.session[ENROLMENT] = device.pk
+            return _no_store(
+                render(
+                    request,
+                    "account_security/second_factor_setup.html",
+                    {
+                        **context,
+                        "step": "scan",
+                        "form": CodeForm(),
+                        "qr": secondfactor.qr_svg(device.config_url),
+                        "secret": _base32(device),
+                    },
                 )
-            form.add_error("code", _("This code is wrong. Try the next one."))
-    else:
-        device = services.start_enrolment(actor=request.user)
-        form = CodeForm()
+            )
+        refused = _too_many_proof_failures(request)
+        if refused is not None:
+            return refused
     return _no_store(
         render(
             request,
             "account_security/second_factor_setup.html",
-            {
-                "form": form,
-                "device": device,
-                "qr": secondfactor.qr_svg(device.config_url),
-                "secret": _base32(device),
-            },
+            {**context, "step": "prove", "form": form},
         )
     )
 
 
-def _base32(device: TOTPDevice) -> str:
+def _confirm_enrolment(request, context):
+    device = selectors.pending_enrolment(
+        user=request.user, pk=request.session.get(ENROLMENT)
+    )
+    if device is None:
+        raise access.NotVisible("accounts.change_authenticator")
+    if selectors.enrolment_expired(device):
+        messages.error(request, _("That took too long. Start again."))
+        return redirect("security:second_factor_setup")
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        old_key = request.session.session_key
+        codes = services.confirm_enrolment(
+            actor=request.user,
+            device=device,
+            code=form.cleaned_data["code"],
+            keep_session_key=old_key,
+        )
+        if codes:
+            request.session.pop(ENROLMENT, None)
+            request.session.pop(MUST_ENROL, None)
+            if context["replacing"]:
+                _renew_session_key(request)
+            return _no_store(
+                render(
+                    request,
+                    "account_security/backup_codes.html",
+                    {"codes": codes, "replaced": context["replacing"]},
+                )
+            )
+        form.add_error("code", _("This code is wrong. Try the next one."))
+    # The secret is not shown again: only the answer to the proof shows it.
+    return _no_store(
+        render(
+            request,
+            "account_security/second_factor_setup.html",
+            {**context, "step": "confirm", "form": form},
+        )
+    )
+
+
+def _base32(device: Authenticator) -> str:
     from base64 import b32encode
 
     return b32encode(device.bin_key).decode()
 
 
 @require_POST
+@sensitive_post_parameters()
 def second_factor_remove(request):
-    services.remove_second_factor(actor=request.user)
-    messages.success(request, _("The second factor has been removed."))
+    if request.user.has_perm("accounts.require_second_factor"):
+        raise access.Forbidden("accounts.require_second_factor", request.user)
+    proof, form = _proof(request, services.ProofPurpose.REMOVE)
+    if proof is None:
+        refused = _too_many_proof_failures(request)
+        if refused is not None:
+            return refused
+        return second_factor(request, proof_form=form)
+    services.remove_second_factor(
+        actor=request.user, proof=proof, keep_session_key=request.session.session_key
+    )
+    _renew_session_key(request)
+    messages.success(
+        request,
+        _("The second factor has been turned off. Other sessions were ended."),
+    )
     return redirect("security:second_factor")
+
+
+@require_POST
+def notice_read(request, pk):
+    notice = SecurityNotice.objects.filter(pk=pk, person=request.user).first()
+    if notice is None:
+        raise access.NotVisible("accounts.view_securitynotice")
+    services.mark_notice_read(actor=request.user, notice=notice)
+    return redirect("home")
 
 
 # Technical support: incidents and lockouts
@@ -410,7 +564,11 @@ def lockouts(request):
     return render(
         request,
         "account_security/lockouts.html",
-        {"lockouts": selectors.current_lockouts()},
+        {
+            "lockouts": selectors.current_lockouts(),
+            "guards": selectors.guarded_accounts(),
+            "guessing_limit": settings.PORTAL_GUESSING_LIMIT,
+        },
     )
 
 

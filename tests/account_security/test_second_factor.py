@@ -5,12 +5,14 @@ import time
 import pytest
 from django.test import Client
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import BackupCode
+from accounts.models import Authenticator, BackupCode
 from accounts.security import services
 from audit.models import AuditAction, AuditEvent
+from tests.account_security.browser import submit
 from tests.factories import PASSWORD
+
+SETUP = "/account/second-factor/setup/"
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +23,22 @@ def code_for(device, offset=0) -> str:
     return f"{totp.token():06d}"
 
 
-def enrol(user) -> tuple[TOTPDevice, list[str]]:
+def enrol(user) -> tuple[Authenticator, list[str]]:
     device = services.start_enrolment(actor=user)
     codes = services.confirm_enrolment(actor=user, device=device, code=code_for(device))
     device.refresh_from_db()
     return device, codes
 
 
+def scan_page(client):
+    """The setup page after the password: the QR code of a new secret."""
+    return submit(client, client.get(SETUP), {"password": PASSWORD}, having="password")
+
+
 def test_enrolment_page_draws_the_qr_code_here(client, teacher):
     client.force_login(teacher)
 
-    response = client.get("/account/second-factor/setup/")
+    response = scan_page(client)
 
     assert response.status_code == 200
     assert "<svg" in response.content.decode()
@@ -40,13 +47,10 @@ def test_enrolment_page_draws_the_qr_code_here(client, teacher):
 
 def test_enrolment_confirms_with_a_code_and_gives_hashed_backup_codes(client, teacher):
     client.force_login(teacher)
-    client.get("/account/second-factor/setup/")
-    device = TOTPDevice.objects.get(user=teacher)
+    page = scan_page(client)
+    device = Authenticator.objects.get(user=teacher)
 
-    response = client.post(
-        "/account/second-factor/setup/",
-        {"device": device.pk, "code": code_for(device)},
-    )
+    response = submit(client, page, {"code": code_for(device)}, having="code")
 
     codes = response.context["codes"]
     assert len(codes) == 10
@@ -59,18 +63,28 @@ def test_enrolment_confirms_with_a_code_and_gives_hashed_backup_codes(client, te
     ).exists()
 
 
-def test_someone_elses_device_is_404(client, teacher, student):
+def test_someone_elses_device_cannot_be_confirmed(client, teacher, student):
     device = services.start_enrolment(actor=student)
     client.force_login(teacher)
+    scan_page(client)
 
     response = client.post(
-        "/account/second-factor/setup/",
-        {"device": device.pk, "code": code_for(device)},
+        SETUP, {"step": "confirm", "device": device.pk, "code": code_for(device)}
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 200
     device.refresh_from_db()
     assert not device.confirmed
+    assert not Authenticator.objects.filter(user=teacher, confirmed=True).exists()
+
+
+def test_confirming_without_proving_first_is_404(client, teacher):
+    client.force_login(teacher)
+
+    response = client.post(SETUP, {"step": "confirm", "code": "123456"})
+
+    assert response.status_code == 404
+    assert not Authenticator.objects.exists()
 
 
 def test_sign_in_asks_for_the_code(teacher):
@@ -125,29 +139,37 @@ def test_a_required_second_factor_must_be_set_up_first(director):
     browser = Client()
     browser.post("/login/", {"username": "director", "password": PASSWORD})
 
-    assert browser.get("/")["Location"] == "/account/second-factor/setup/"
-    browser.get("/account/second-factor/setup/")
-    device = TOTPDevice.objects.get(user=director)
-    browser.post(
-        "/account/second-factor/setup/",
-        {"device": device.pk, "code": code_for(device)},
-    )
+    assert browser.get("/")["Location"] == SETUP
+    page = scan_page(browser)
+    device = Authenticator.objects.get(user=director)
+    submit(browser, page, {"code": code_for(device)}, having="code")
     assert browser.get("/").status_code == 200
 
 
 def test_a_required_second_factor_cannot_be_removed(client, director):
-    enrol(director)
+    device, _codes = enrol(director)
     client.force_login(director)
 
-    assert client.post("/account/second-factor/remove/").status_code == 403
-    assert TOTPDevice.objects.filter(user=director).exists()
+    response = client.post(
+        "/account/second-factor/remove/",
+        {"password": PASSWORD, "code": code_for(device, offset=30)},
+    )
+
+    assert response.status_code == 403
+    assert Authenticator.objects.filter(user=director).exists()
 
 
 def test_an_optional_second_factor_can_be_removed(client, teacher):
-    enrol(teacher)
+    device, _codes = enrol(teacher)
     client.force_login(teacher)
+    page = client.get("/account/second-factor/")
 
-    client.post("/account/second-factor/remove/")
+    submit(
+        client,
+        page,
+        {"password": PASSWORD, "code": code_for(device, offset=30)},
+        having="password",
+    )
 
-    assert not TOTPDevice.objects.filter(user=teacher).exists()
+    assert not Authenticator.objects.filter(user=teacher).exists()
     assert not BackupCode.objects.filter(user=teacher).exists()

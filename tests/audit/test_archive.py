@@ -1,11 +1,15 @@
 """audit_archive: a signed export first, then removal; never silently."""
 
+import importlib
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from auditlog.context import disable_auditlog
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 from django.utils import timezone
 
 from audit import services, signing
@@ -104,3 +108,93 @@ def test_nothing_to_archive_says_so(teacher, tmp_path, capsys):
     )
 
     assert "nothing to archive" in capsys.readouterr().out
+
+
+@pytest.fixture
+def archive_folder(settings, tmp_path):
+    settings.PORTAL_AUDIT_ARCHIVE_DIR = tmp_path / "audit-archive"
+    return settings.PORTAL_AUDIT_ARCHIVE_DIR
+
+
+def test_by_default_the_export_goes_to_the_folder_and_is_named_relative_to_it(
+    old_and_new, archive_folder, capsys
+):
+    old, _new = old_and_new
+
+    call_command("audit_archive", before=cutoff_for(old[-1]))
+
+    archive = AuditArchive.objects.get()
+    assert "/" not in archive.path  # a name in PORTAL_AUDIT_ARCHIVE_DIR
+    files = services.archive_files(archive)
+    assert files == [
+        archive_folder / archive.path,
+        archive_folder / f"{archive.path}.sig",
+    ]
+    assert all(path.is_file() for path in files)
+    assert f"file: {files[0]}" in capsys.readouterr().out
+
+
+def test_an_export_written_elsewhere_keeps_its_absolute_path(
+    old_and_new, archive_folder, tmp_path
+):
+    old, _new = old_and_new
+    elsewhere = tmp_path / "elsewhere"
+
+    call_command("audit_archive", before=cutoff_for(old[-1]), directory=elsewhere)
+
+    archive = AuditArchive.objects.get()
+    assert services.archive_file(archive) == elsewhere / Path(archive.path).name
+    assert Path(archive.path).is_absolute()
+
+
+def test_a_failure_after_the_export_removes_the_files_and_keeps_the_events(
+    old_and_new, archive_folder, monkeypatch
+):
+    _old, _new = old_and_new
+    count = AuditEvent.objects.count()
+
+    def refuse(**kwargs):
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(services, "record", refuse)
+
+    with pytest.raises(DatabaseError):
+        services.archive_events(
+            before=timezone.now() - timedelta(days=365), directory=archive_folder
+        )
+
+    assert AuditEvent.objects.count() == count
+    assert not AuditArchive.objects.exists()
+    assert not any(archive_folder.iterdir())
+
+
+def test_the_migration_names_the_files_relative_to_the_folder(
+    db, archive_folder, settings, tmp_path
+):
+    migration = importlib.import_module("audit.migrations.0005_archive_paths_relative")
+    inside = archive_folder / "audit-1-5-20200101T000000.jsonl"
+    outside = tmp_path / "usb" / "audit-6-9-20210101T000000.jsonl"
+    relative = "var/audit-archive/audit-10-12-20220101T000000.jsonl"
+    rows = [
+        AuditArchive.objects.create(
+            before=timezone.now(),
+            first_seq=n,
+            last_seq=n,
+            last_hash="0" * 64,
+            events=1,
+            path=path,
+            sha256="0" * 64,
+        )
+        for n, path in enumerate([str(inside), str(outside), relative])
+    ]
+
+    migration.to_relative(django_apps, None)
+
+    paths = [AuditArchive.objects.get(pk=row.pk).path for row in rows]
+    assert paths == [
+        inside.name,
+        str(outside),
+        str(settings.BASE_DIR / relative),
+    ]
+    migration.to_absolute(django_apps, None)
+    assert AuditArchive.objects.get(pk=rows[0].pk).path == str(inside)

@@ -1,8 +1,5 @@
 """Attachments: encrypted at rest with a key per file, checked on every read."""
 
-import io
-import zipfile
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -10,14 +7,7 @@ from audit.models import AuditEvent, AuditOutcome
 from documents import services, storage
 from documents.models import Attachment
 from tests.documents.conftest import make_pdf
-
-
-def _docx() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return out.getvalue()
+from tests.hostile_files import docx
 
 
 @pytest.mark.parametrize(
@@ -28,7 +18,7 @@ def _docx() -> bytes:
         ("x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "image/png", "x.png"),
         (
             "report.docx",
-            _docx(),
+            docx(),
             storage.ZIP_MARKERS["word/document.xml"][0],
             "report.docx",
         ),

@@ -205,9 +205,11 @@ def test_the_health_page_says_no_backup_for_the_administrator(client, administra
     checks = {check.key: check for check in response.context["checks"]}
     assert checks["backup"].status == "red"
     assert set(checks) == {
+        "database",
         "backup",
         "verification",
         "keys",
+        "files",
         "deploy",
         "migrations",
         "disk",

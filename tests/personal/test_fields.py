@@ -1,6 +1,5 @@
 """Encryption at rest, key rotation and the blind index."""
 
-import hashlib
 import io
 import json
 
@@ -9,7 +8,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from accounts import fields
+from accounts import fields, keys
 from accounts.models import PersonRecord
 from tests.personal.conftest import BORN, PIN
 
@@ -64,10 +63,10 @@ def test_a_wrong_key_raises_and_never_returns_ciphertext(pupil, settings):
 
 
 def test_rotation_moves_every_value_to_the_first_key(
-    pupil, settings, tmp_path, teacher
+    pupil, settings, tmp_path, teacher, installation_keys
 ):
     settings.VAR_DIR = tmp_path
-    settings.PORTAL_ENCRYPTION_KEYS = [KEY_A]
+    installation_keys(KEY_A)
     PersonRecord.objects.filter(person=pupil).delete()
     written = PersonRecord.objects.create(
         person=pupil, birth_date=BORN, pin=PIN, address="A", phone="1"
@@ -83,7 +82,7 @@ def test_rotation_moves_every_value_to_the_first_key(
     rotated = PersonRecord.objects.get(pk=written.pk)
     assert (rotated.pin, rotated.birth_date, rotated.address) == (PIN, BORN, "A")
     assert PersonRecord.objects.get(person=teacher).address == "B"
-    assert "Done: 5 values re-encrypted." in out.getvalue()
+    assert "Done: 5 values re-encrypted" in out.getvalue()
     assert not (tmp_path / "rotate_keys.json").exists()
     settings.PORTAL_ENCRYPTION_KEYS = [KEY_A]
     with pytest.raises(fields.DecryptionError):
@@ -101,19 +100,21 @@ def test_rotation_run_again_changes_nothing_and_resumes_after_a_stop(
     call_command("rotate_keys", stdout=out)
 
     assert raw_columns(saved.pk) == before
-    assert "Done: 0 values re-encrypted." in out.getvalue()
+    assert "Done: 0 values re-encrypted" in out.getvalue()
 
 
-def test_rotation_resumes_from_the_saved_position(pupil, settings, tmp_path):
+def test_rotation_resumes_from_the_saved_position(
+    pupil, settings, tmp_path, installation_keys
+):
     settings.VAR_DIR = tmp_path
-    settings.PORTAL_ENCRYPTION_KEYS = [KEY_A]
+    installation_keys(KEY_A)
     PersonRecord.objects.filter(person=pupil).delete()
     skipped = PersonRecord.objects.create(person=pupil, address="old")
     settings.PORTAL_ENCRYPTION_KEYS = [KEY_B, KEY_A]
     (tmp_path / "rotate_keys.json").write_text(
         json.dumps(
             {
-                "first_key": hashlib.sha256(KEY_B.encode()).hexdigest(),
+                "first_key": keys.fingerprint(KEY_B),
                 "tables": {"accounts.personrecord": skipped.pk},
             }
         )
@@ -124,3 +125,26 @@ def test_rotation_resumes_from_the_saved_position(pupil, settings, tmp_path):
 
     assert "Resuming" in out.getvalue()
     assert not fields.made_with_first_key(raw_columns(skipped.pk)[2])
+
+
+def test_rotation_never_overwrites_a_value_written_while_it_runs(
+    pupil, settings, tmp_path, installation_keys, monkeypatch
+):
+    """The portal keeps serving during a rotation: a person's record saved
+    between the command's read and its write keeps the new value."""
+    settings.VAR_DIR = tmp_path
+    installation_keys(KEY_A)
+    PersonRecord.objects.filter(person=pupil).delete()
+    record = PersonRecord.objects.create(person=pupil, address="old address")
+    settings.PORTAL_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    real_reencrypt = fields.reencrypt
+
+    def reencrypt_while_someone_saves(token):
+        PersonRecord.objects.filter(pk=record.pk).update(address="saved meanwhile")
+        return real_reencrypt(token)
+
+    monkeypatch.setattr(fields, "reencrypt", reencrypt_while_someone_saves)
+
+    call_command("rotate_keys", stdout=io.StringIO())
+
+    assert PersonRecord.objects.get(pk=record.pk).address == "saved meanwhile"

@@ -122,3 +122,27 @@ def test_debug_is_off_when_nothing_is_set():
     result = manage("shell", "--no-imports", "-c", "print(1)")
 
     assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_portal_var_dir_moves_what_the_installation_writes(tmp_path):
+    var = tmp_path / "lib" / "portal"
+
+    result = manage(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.VAR_DIR, settings.DATABASES['default']['NAME'], "
+        "settings.PORTAL_ATTACHMENT_DIR)",
+        DJANGO_DEBUG="1",
+        PORTAL_VAR_DIR=str(var),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        str(var),
+        str(var / "portal.sqlite3"),
+        str(var / "attachments"),
+    ]
+    assert (var / "django_secret_key").exists()

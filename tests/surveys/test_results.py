@@ -166,7 +166,7 @@ def test_compare_puts_two_runs_side_by_side(survey, security_officer):
     services.publish_survey(actor=security_officer, survey=again)
     answer(again, "7B", 3, username="later")
 
-    rows = selectors.compare(first=survey, second=again)
+    rows = selectors.compare(first=survey, second=again).rows
 
     assert [(r.first, r.second, r.change) for r in rows] == [
         (2.0, 3.0, 1.0),

@@ -293,7 +293,7 @@ def test_copy_and_compare(client, security_officer, survey):
     copy = Survey.objects.exclude(pk=survey.pk).get()
     assert response.url == reverse("surveys:edit", args=[copy.pk])
     page = client.get(reverse("surveys:compare", args=[survey.pk]), {"other": copy.pk})
-    assert len(page.context["rows"]) == 1
+    assert len(page.context["comparison"].rows) == 1
 
 
 def test_the_2022_report_in_the_schools_layout(client, director, security_officer):

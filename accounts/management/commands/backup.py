@@ -1,22 +1,19 @@
-"""Write one encrypted archive of the database and the attachments."""
+"""Write one encrypted archive of the database, attachments and audit archives."""
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import BackupRun
-from accounts.personal.backup import BackupError, write_backup
-from audit.models import AuditAction
-from audit.services import record
+from accounts.personal.backup import BackupError, backup_dir, run_backup
 
 
 class Command(BaseCommand):
     help = (
-        "Write an encrypted, authenticated backup (database and attachments). "
-        "Default: var/backups/portal-YYYYmmdd-HHMMSS.backup"
+        "Write an encrypted, authenticated backup (database, attachments, audit "
+        "archives and their signatures). Default: PORTAL_BACKUP_DIR "
+        "(var/backups/)/portal-YYYYmmdd-HHMMSS.backup. A failure leaves no file, "
+        "is recorded for the health page and exits non-zero."
     )
 
     def add_arguments(self, parser):
@@ -24,26 +21,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, **options):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        path = Path(output or settings.VAR_DIR / "backups" / f"portal-{stamp}.backup")
+        path = Path(output) if output else backup_dir() / f"portal-{stamp}.backup"
         try:
-            written = write_backup(path)
+            written = run_backup(output=path)
         except BackupError as error:
-            raise CommandError(str(error)) from None
-        with transaction.atomic():
-            run = BackupRun.objects.create(
-                file_name=str(written.path), size=written.size, sha256=written.sha256
-            )
-            record(
-                actor=None,
-                action=AuditAction.EXPORT,
-                target=run,
-                details={"size": written.size, "files": written.files},
-            )
+            raise CommandError(f"backup failed, nothing written: {error}") from None
         rows = sum(written.counts.values())
+        if written.missing:
+            self.stderr.write(
+                f"These files are listed in the database but missing from the disk, "
+                f"so this backup lacks them: {', '.join(written.missing)}. "
+                "Bring them back from an older backup: "
+                "python manage.py restore OLDER.backup --missing-files"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backup written: {written.path} ({written.size} bytes, "
-                f"{rows} rows, {written.files} attachments). "
+                f"{rows} rows, {written.files} attachments, "
+                f"{written.audit_files} audit archive files). "
                 "Keep a copy off this server."
             )
         )

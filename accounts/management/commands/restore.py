@@ -1,39 +1,99 @@
-"""Bring an archive made by `backup` back into an empty installation."""
+"""Bring an archive made by `backup` back: all of it into an empty installation,
+or (--missing-files) only the files a running installation lost."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.personal.backup import BackupError, restore_backup
-from audit.models import AuditAction
-from audit.services import record
+from accounts.personal.backup import (
+    BackupError,
+    inspect_archive,
+    restore_backup,
+    restore_missing_files,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Restore a backup archive into an empty installation (run migrate first). "
-        "Refuses an altered archive, one made with another key, or a database "
-        "that has data, before changing anything."
+        "Checks the archive, the database and the folders before changing "
+        "anything, migrates an older archive's database and refuses keys that "
+        "don't fit its data; on any failure leaves the installation as empty as "
+        "it was. "
+        "--missing-files: bring back only the files the database lists and the "
+        "disk lacks. --check: only authenticate the archive."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the archive written by `manage.py backup`")
+        mode = parser.add_mutually_exclusive_group()
+        mode.add_argument(
+            "--missing-files",
+            action="store_true",
+            help="into a running installation: only the attachment and audit "
+            "archive files that the database lists and the disk lacks",
+        )
+        mode.add_argument(
+            "--check",
+            action="store_true",
+            help="authenticate the archive and say what it holds; change nothing",
+        )
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, missing_files=False, check=False, **options):
         try:
-            manifest = restore_backup(Path(path))
+            if check:
+                self._check(Path(path))
+            elif missing_files:
+                self._missing_files(Path(path))
+            else:
+                self._restore(Path(path))
         except BackupError as error:
             raise CommandError(f"restore refused: {error}") from None
-        record(
-            actor=None,
-            action=AuditAction.CREATE,
-            target_label="restore",
-            details={"archive_made": manifest["created_at"]},
-        )
-        rows = sum(manifest["counts"].values())
+
+    def _restore(self, path):
+        restored = restore_backup(path)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored {rows} rows and {len(manifest['files'])} attachments "
-                f"from the backup of {manifest['created_at']}."
+                f"Restored {restored.rows} rows, {restored.files} attachments and "
+                f"{restored.audit_files} audit archive files from the backup of "
+                f"{restored.manifest['created_at']}."
             )
         )
+        if restored.reencrypted:
+            self.stdout.write(
+                f"{restored.reencrypted} values made with keys that "
+                "PORTAL_ENCRYPTION_KEYS no longer holds were re-encrypted "
+                "under its first key."
+            )
+        if restored.migrated:
+            self.stdout.write(
+                "The archive was made by an older version: its database was "
+                "migrated to this one."
+            )
+
+    def _missing_files(self, path):
+        result = restore_missing_files(path)
+        self.stdout.write(f"{len(result.files)} missing files came back.")
+        if result.still_missing:
+            raise CommandError(
+                f"{len(result.still_missing)} still missing (not in this archive; "
+                f"try an older one): {', '.join(result.still_missing)}"
+            )
+        self.stdout.write(self.style.SUCCESS("No file the database lists is missing."))
+
+    def _check(self, path):
+        listing = inspect_archive(path)
+        manifest = listing.manifest
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"The archive is intact: the backup of {manifest['created_at']}, "
+                f"{sum(manifest['counts'].values())} rows, {len(listing.files)} "
+                f"attachments, {len(listing.audit_archives)} audit archive files."
+            )
+        )
+        head = manifest.get("audit_head")
+        if head:
+            self.stdout.write(
+                f"Audit head code of that day: {head['code']} "
+                "(audit_verify --head CODE checks a trail against it)."
+            )

@@ -1,21 +1,29 @@
-"""Re-encrypt every encrypted value with the first of PORTAL_ENCRYPTION_KEYS.
+"""Re-encrypt everything under PORTAL_ENCRYPTION_KEYS with the first of them.
 
-Put the new key first and keep the old ones after it; run this; then the old
-keys can be removed. Rows are taken by primary key in batches, each batch in
-its own transaction; values already under the first key are left alone, so the
-command can be stopped at any moment and run again. The last finished primary
-key of each table is kept in var/rotate_keys.json to resume from.
+The README's procedure: put the new key first and keep the old ones after it;
+run this; then remove the old keys. "Everything" is every column that holds a
+token under those keys (accounts.fields.fernet_fields: personal data, the
+authenticators' secrets, the attachments' wrapped data keys) and the wrapped
+key of every backup archive still on this server.
+
+Rows are taken by primary key in batches, each batch in its own transaction;
+values already under the first key are left alone, so the command can be
+stopped at any moment and run again. The last finished primary key of each
+table is kept in var/rotate_keys.json to resume from. At the end the old keys'
+fingerprints are retired (accounts/keys.py): from then on the start-up check
+no longer asks for them.
 """
 
-import hashlib
 import json
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import translation
 
-from accounts import fields
+from accounts import fields, keys
+from accounts.personal import backup
 from audit.models import AuditAction
 from audit.services import record
 
@@ -25,7 +33,10 @@ def position_file():
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt personal data with the first key of PORTAL_ENCRYPTION_KEYS."
+    help = (
+        "Re-encrypt personal data, second-factor secrets, attachment keys and "
+        "backup keys with the first key of PORTAL_ENCRYPTION_KEYS."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=500, help="rows per batch")
@@ -33,25 +44,48 @@ class Command(BaseCommand):
     def handle(self, *args, batch=500, **options):
         if batch < 1:
             raise CommandError("--batch must be at least 1")
-        first_key = hashlib.sha256(
-            settings.PORTAL_ENCRYPTION_KEYS[0].encode()
-        ).hexdigest()
+        with translation.override("en"):  # as the rest of this command's output
+            found = keys.problems()
+        if found:
+            raise CommandError(" ".join(found))
+        keys.remember()
+        first_key = keys.fingerprint(settings.PORTAL_ENCRYPTION_KEYS[0])
         position = self._position(first_key)
         changed = 0
         for model in apps.get_models():
-            columns = [field.column for field in fields.encrypted_fields(model)]
-            if not columns:
-                continue
-            label = model._meta.label_lower
-            changed += self._rotate(model, columns, label, position, batch)
-        record(
-            actor=None,
-            action=AuditAction.UPDATE,
-            target_label="PORTAL_ENCRYPTION_KEYS",
-            details={"rotated_values": changed},
-        )
+            columns = [field.column for field in fields.fernet_fields(model)]
+            if columns:
+                label = model._meta.label_lower
+                changed += self._rotate(model, columns, label, position, batch)
+        try:
+            archives = backup.rewrap_archives()
+        except backup.BackupError as error:
+            # The data is rotated; the old key stays recorded (not retired) so
+            # the start-up check keeps asking for it while an archive needs it.
+            raise CommandError(
+                f"{changed} values re-encrypted, but {error}. Keep the old key "
+                "in PORTAL_ENCRYPTION_KEYS until those archives are re-keyed "
+                "(run rotate_keys again) or no longer needed."
+            ) from None
+        with transaction.atomic():
+            retired = keys.retire_old_encryption_keys()
+            record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                target_label="PORTAL_ENCRYPTION_KEYS",
+                details={
+                    "rotated_values": changed,
+                    "backups_rewrapped": archives,
+                    "keys_retired": retired,
+                },
+            )
         position_file().unlink(missing_ok=True)
-        self.stdout.write(self.style.SUCCESS(f"Done: {changed} values re-encrypted."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Done: {changed} values re-encrypted, {archives} backups re-keyed. "
+                "The old keys can now be removed from PORTAL_ENCRYPTION_KEYS."
+            )
+        )
 
     def _rotate(self, model, columns, label, position, batch) -> int:
         table = connection.ops.quote_name(model._meta.db_table)
@@ -78,19 +112,28 @@ class Command(BaseCommand):
                         if token and not fields.made_with_first_key(token):
                             updates[column] = fields.reencrypt(token)
                     if updates:
-                        assignments = ", ".join(f"{column} = %s" for column in updates)
-                        cursor.execute(
-                            f"UPDATE {table} SET {assignments} "  # noqa: S608
-                            f"WHERE {pk} = %s",
-                            [*updates.values(), row[0]],
-                        )
-                        changed += len(updates)
+                        changed += self._swap(cursor, table, pk, row, quoted, updates)
                 after = rows[-1][0]
             done += len(rows)
             position["tables"][label] = after
             position_file().write_text(json.dumps(position), encoding="utf-8")
             self.stdout.write(f"{label}: {done} of about {total} rows (up to {after})")
         return changed
+
+    @staticmethod
+    def _swap(cursor, table, pk, row, quoted, updates) -> int:
+        """Replace the tokens only where they are still the ones read: the portal
+        keeps serving during a rotation, and a value written meanwhile is already
+        under the first key (compare-and-set, no lock held on the people's data)."""
+        old = dict(zip(quoted, row[1:], strict=True))
+        assignments = ", ".join(f"{column} = %s" for column in updates)
+        unchanged = " AND ".join(f"{column} = %s" for column in updates)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} "  # noqa: S608 (names from the model)
+            f"WHERE {pk} = %s AND {unchanged}",
+            [*updates.values(), row[0], *(old[column] for column in updates)],
+        )
+        return len(updates) if cursor.rowcount else 0
 
     def _position(self, first_key: str) -> dict:
         """Where a stopped run left off, if it was rotating to the same first key."""
