@@ -5,8 +5,8 @@ from datetime import date
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts import services
 from accounts.models import (
-    PLEDGE_VERSION,
     AppointedRole,
     Appointment,
     Onboarding,
@@ -14,6 +14,9 @@ from accounts.models import (
     User,
 )
 from accounts.roles import Role
+from audit import field_log
+from audit.models import AuditAction
+from audit.services import record
 
 DEMO_PEOPLE = [
     # username, last name, first name, patronymic, class, position, roles
@@ -68,9 +71,39 @@ CLEARED = ["director", "security", "records", "teacher"]
 
 
 def seed(*, password: str) -> list[User]:
+    """The accounts, appointments, onboarding and parent link, each change with
+    its business event: through the services where their rules allow it."""
+    with field_log.business_action():
+        people = _people(password=password)
+    admin = people["admin"]
+    start = date(timezone.localdate().year - 1, 9, 1)
+    for username, role, order_number in DEMO_APPOINTMENTS:
+        if not Appointment.objects.filter(role=role, ends_on=None).exists():
+            services.appoint(
+                actor=admin,
+                person=people[username],
+                role=role,
+                starts_on=start,
+                order_number=order_number,
+                order_date=start,
+            )
+    # A second run set each person's groups afresh: the appointments give back
+    # the officers' groups.
+    for appointment in Appointment.objects.filter(ends_on=None):
+        appointment.person.groups.add(Group.objects.get(name=appointment.role))
+    # Fresh from the database: permissions are cached on a User object.
+    people = {user.username: user for user in User.objects.filter(username__in=people)}
+    _onboard(people)
+    parent, child = people["parent1"], people["student1"]
+    if not ParentLink.objects.filter(parent=parent, child=child).exists():
+        services.parent_link(actor=admin, parent=parent, child=child)
+    return [people[username] for username, *_rest in DEMO_PEOPLE]
+
+
+def _people(*, password: str) -> dict[str, User]:
     people = {}
     for username, last, first, middle, school_class, position, roles in DEMO_PEOPLE:
-        user, _created = User.objects.update_or_create(
+        user, created = User.objects.update_or_create(
             username=username,
             defaults={
                 "last_name": last,
@@ -83,44 +116,45 @@ def seed(*, password: str) -> list[User]:
                 "is_staff": Role.ADMINISTRATOR in roles,
             },
         )
+        if created:
+            record(
+                actor=None,
+                action=AuditAction.ACCOUNT_OPEN,
+                target=user,
+                details={
+                    "roles": [role.value for role in roles],
+                    "class": school_class,
+                },
+            )
         user.set_password(password)
         user.save(update_fields=["password"])
         user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
         people[username] = user
+    return people
 
-    start = date(timezone.localdate().year - 1, 9, 1)
-    for username, role, order_number in DEMO_APPOINTMENTS:
-        Appointment.objects.get_or_create(
-            role=role,
-            ends_on=None,
-            defaults={
-                "person": people[username],
-                "starts_on": start,
-                "order_number": order_number,
-                "order_date": start,
-                "appointed_by": people["admin"],
-            },
-        )
-    for appointment in Appointment.objects.filter(ends_on=None):
-        appointment.person.groups.add(Group.objects.get(name=appointment.role))
 
-    now = timezone.now()
+def _onboard(people: dict[str, User]) -> None:
+    """Pledge, familiarization and briefing of the cleared staff. The security
+    officer briefs the others; no second officer may brief the security officer,
+    so the principal's briefing of them is written here with its event."""
+    officer, principal = people["security"], people["director"]
     for username in CLEARED:
-        Onboarding.objects.update_or_create(
-            person=people[username],
-            defaults={
-                "pledge_version": PLEDGE_VERSION,
-                "pledge_accepted_at": now,
-                "familiarized_at": now,
-                "briefed_at": now,
-                "briefed_by": people["security"]
-                if username != "security"
-                else people["director"],
-            },
-        )
-    ParentLink.objects.get_or_create(
-        parent=people["parent1"],
-        child=people["student1"],
-        defaults={"linked_by": people["admin"]},
-    )
-    return list(people.values())
+        person = people[username]
+        services.pledge_accept(actor=person)
+        services.familiarization_confirm(actor=person)
+        if Onboarding.objects.get(person=person).briefed_at is not None:
+            continue
+        if person != officer:
+            services.briefing_record(actor=officer, person=person)
+            continue
+        with field_log.business_action():
+            onboarding = Onboarding.objects.get(person=person)
+            onboarding.briefed_at = timezone.now()
+            onboarding.briefed_by = principal
+            onboarding.save(update_fields=["briefed_at", "briefed_by"])
+            record(
+                actor=principal,
+                action=AuditAction.ONBOARDING,
+                target=person,
+                details={"step": "briefing"},
+            )

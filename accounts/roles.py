@@ -1,8 +1,9 @@
 """Roles are data: each is a group holding model permissions.
 
-Code asks for permissions (``user.has_perm``) through ``accounts.access``;
-it never compares role names. This module only says which role holds which
-permission, and keeps the groups in step after every migrate.
+What a role lets a person do is decided in ``accounts.access``, which combines
+these permissions with appointments, onboarding, custody, commissions and
+per-object grants; no code compares role names. This module only says which
+role holds which permission, and keeps the groups in step after every migrate.
 """
 
 from django.apps import apps as django_apps

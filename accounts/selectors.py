@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from accounts.models import AppointedRole, Appointment, Onboarding, ParentLink, User
 from accounts.roles import Role
 
@@ -65,7 +66,7 @@ def navigation_for(*, user: User) -> list[NavItem]:
     return [
         item
         for item in NAVIGATION
-        if item.permission is None or user.has_perm(item.permission)
+        if item.permission is None or access.can(user, item.permission)
     ]
 
 

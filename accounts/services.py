@@ -8,6 +8,7 @@ and changes nothing.
 
 import secrets
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -30,6 +31,9 @@ from accounts.roles import OFFERED_ROLES, Role
 from audit.models import AuditAction
 from audit.services import record
 
+if TYPE_CHECKING:
+    from documents.models import HandOverAct
+
 
 def temporary_password() -> str:
     """Twelve-plus characters a person can type from a printed slip."""
@@ -39,7 +43,7 @@ def temporary_password() -> str:
 # People
 
 
-@transaction.atomic
+@access.protected
 def person_create(
     *,
     actor: User,
@@ -78,14 +82,14 @@ def person_create(
     person.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.ACCOUNT_OPEN,
         target=person,
         details={"roles": [role.value for role in roles], "class": school_class},
     )
     return person, password
 
 
-@transaction.atomic
+@access.protected
 def person_set_roles(*, actor: User, person: User, roles: list[Role]) -> None:
     """Give exactly these roles; appointed roles are left to appointments."""
     access.require(actor, "accounts.manage_people", person)
@@ -95,6 +99,11 @@ def person_set_roles(*, actor: User, person: User, roles: list[Role]) -> None:
     before = {group.name for group in person.groups.all()}
     wanted = {role.value for role in roles}
     offered = {role.value for role in OFFERED_ROLES}
+    # Saved first, so its diff goes with the first role event: the
+    # administrator's, which sorts first, when that role is what changes.
+    if person.is_staff != (Role.ADMINISTRATOR.value in wanted):
+        person.is_staff = Role.ADMINISTRATOR.value in wanted
+        person.save(update_fields=["is_staff"])
     for name in sorted((wanted - before) | ((before & offered) - wanted)):
         group = Group.objects.get(name=name)
         if name in wanted:
@@ -113,12 +122,9 @@ def person_set_roles(*, actor: User, person: User, roles: list[Role]) -> None:
                 target=person,
                 details={"role": name},
             )
-    if person.is_staff != (Role.ADMINISTRATOR.value in wanted):
-        person.is_staff = Role.ADMINISTRATOR.value in wanted
-        person.save(update_fields=["is_staff"])
 
 
-@transaction.atomic
+@access.protected
 def person_deactivate(*, actor: User, person: User) -> None:
     """A leaver can't sign in any more; their history stays."""
     access.require(actor, "accounts.manage_people", person)
@@ -147,7 +153,7 @@ def _check_offered(roles: list[Role]) -> None:
 # Appointments (2.3, 4.3)
 
 
-@transaction.atomic
+@access.protected
 def appoint(
     *,
     actor: User,
@@ -157,12 +163,25 @@ def appoint(
     order_number: str,
     order_date: date,
     replace_current: bool = False,
+    hand_over: "HandOverAct | None" = None,
 ) -> Appointment:
     """Appoint by school order. With replace_current, ending the present holder's
     appointment and starting this one are one action; without it an occupied
-    role is refused."""
-    access.require(actor, "accounts.appoint_officer")
-    if not person.is_active or not person.has_perm("accounts.undergo_onboarding"):
+    role is refused.
+
+    ``hand_over``: the completed hand-over act (regulation 4.2.6) this
+    appointment is for. The principal who confirmed it makes the appointment
+    by that confirmation; appointing otherwise takes accounts.appoint_officer.
+    """
+    if hand_over is None:
+        access.require(actor, "accounts.appoint_officer")
+    else:
+        # The act as stored, not as the caller holds it.
+        hand_over = type(hand_over).objects.get(pk=hand_over.pk)
+        access.require(actor, "documents.appoint_by_handoveract", hand_over)
+        if role != AppointedRole.RECORDS_OFFICER or hand_over.incoming_id != person.pk:
+            raise access.Forbidden("documents.appoint_by_handoveract", hand_over)
+    if not access.can(person, "accounts.undergo_onboarding"):
         raise ValidationError(_("Only an active employee can be appointed."))
     if order_date > starts_on:
         raise ValidationError(_("The appointment can't start before its order."))
@@ -263,7 +282,7 @@ def _onboarding(person: User) -> Onboarding:
     return onboarding
 
 
-@transaction.atomic
+@access.protected
 def pledge_accept(*, actor: User) -> Onboarding:
     access.require(actor, "accounts.undergo_onboarding")
     onboarding = _onboarding(actor)
@@ -280,7 +299,7 @@ def pledge_accept(*, actor: User) -> Onboarding:
     return onboarding
 
 
-@transaction.atomic
+@access.protected
 def familiarization_confirm(*, actor: User) -> Onboarding:
     access.require(actor, "accounts.undergo_onboarding")
     onboarding = _onboarding(actor)
@@ -296,13 +315,13 @@ def familiarization_confirm(*, actor: User) -> Onboarding:
     return onboarding
 
 
-@transaction.atomic
+@access.protected
 def briefing_record(*, actor: User, person: User) -> Onboarding:
     """The security officer briefs an employee who has pledged and read the rules."""
     access.require(actor, "accounts.record_briefing")
     if person.pk == actor.pk:
         raise ValidationError(_("Another officer must record your own briefing."))
-    if not person.is_active or not person.has_perm("accounts.undergo_onboarding"):
+    if not access.can(person, "accounts.undergo_onboarding"):
         raise ValidationError(_("Only an active employee is briefed."))
     onboarding = _onboarding(person)
     if not onboarding.pledge_current or onboarding.familiarized_at is None:
@@ -324,7 +343,7 @@ def briefing_record(*, actor: User, person: User) -> Onboarding:
 # Parents and children
 
 
-@transaction.atomic
+@access.protected
 def parent_link(*, actor: User, parent: User, child: User) -> ParentLink:
     access.require(actor, "accounts.manage_people")
     if Role.PARENT not in selectors.roles_of(user=parent):
@@ -349,22 +368,24 @@ def parent_link(*, actor: User, parent: User, child: User) -> ParentLink:
     return link
 
 
-@transaction.atomic
+@access.protected
 def parent_unlink(*, actor: User, link: ParentLink) -> None:
     access.require(actor, "accounts.manage_people")
+    child, parent_id = link.child, link.parent_id
+    # Deleted first: the event carries the removed row (audit.field_log).
+    link.delete()
     record(
         actor=actor,
         action=AuditAction.UNLINK,
-        target=link.child,
-        details={"parent": link.parent_id},
+        target=child,
+        details={"parent": parent_id},
     )
-    link.delete()
 
 
 # Per-object permissions (django-guardian)
 
 
-@transaction.atomic
+@access.protected
 def object_permission_grant(
     *, actor: User, obj: Model, permission: str, grantee: User | Group
 ) -> None:
@@ -385,7 +406,7 @@ def object_permission_grant(
     )
 
 
-@transaction.atomic
+@access.protected
 def object_permission_revoke(
     *, actor: User, obj: Model, permission: str, grantee: User | Group
 ) -> None:
@@ -415,7 +436,7 @@ def _grantee_details(grantee: User | Group) -> dict:
     return {"user": grantee.pk, "username": grantee.username}
 
 
-@transaction.atomic
+@access.protected
 def people_import_confirm(*, actor: User, rows: list[dict]) -> list[tuple[User, str]]:
     """Create every previewed good row, or none: one bad row stops them all."""
     access.require(actor, "accounts.manage_people")

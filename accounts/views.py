@@ -154,7 +154,7 @@ def person_detail(request, pk):
         "links": selectors.parent_links_of(user=person),
         "appointments": person.appointments.order_by("-starts_on"),
         "onboarding": selectors.onboarding_of(user=person)
-        if person.has_perm("accounts.undergo_onboarding")
+        if access.can(person, "accounts.undergo_onboarding")
         else None,
         "manage": manage,
         "can_grant": access.can(

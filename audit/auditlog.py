@@ -1,10 +1,27 @@
-"""django-auditlog on the domain models, its entries copied into our one trail.
+"""django-auditlog on the domain models: the field-level change log, and the
+trail's hash chain over every diff it keeps.
 
-auditlog keeps field diffs (LogEntry); its post_log signal turns each entry into
-an AuditEvent in the same transaction, so the hash chain covers every change.
-Fields named in PORTAL_AUDIT_MASKED_FIELDS ("app_label.model.field") are
-replaced by MASK in both places; auditlog's own mask hides only half a value.
+auditlog keeps each row change as a LogEntry (field -> [old, new]). Its post_log
+signal hands the entry to ``to_trail``, in the same transaction, which puts the
+diff into the one trail in one of two ways, so that no business action appears
+twice and every diff is still covered by the chain:
+
+- Inside a business action (every ``accounts.access.protected`` service, and
+  the few writes that open ``audit.field_log.business_action``), the diff is
+  held; the action's next event carries it in ``details["field_log"]`` (the
+  LogEntry id, the row, its old and new values). An appointment is one APPOINT
+  event that carries its Appointment row, not an APPOINT and a "Created".
+  A diff no event took is copied on its own when the action ends.
+- Anywhere else (the back office, the shell, a data fix), the diff becomes an
+  event of its own at once: CREATE, UPDATE or DELETE of the row, with details
+  ``{"auditlog_entry": id, "old": {...}, "new": {...}}``.
+
+So a LogEntry id is in exactly one event of the trail. Fields named in
+PORTAL_AUDIT_MASKED_FIELDS ("app_label.model.field") are replaced by MASK in
+both logs; auditlog's own mask hides only half a value.
 """
+
+import copy
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -13,6 +30,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import pre_save
 
+from audit import field_log
 from audit.context import current_request
 from audit.models import AuditAction
 from audit.services import MASK, record
@@ -27,10 +45,15 @@ REGISTERED = [
     "accounts.onboarding",
     "accounts.parentlink",
 ]
-ACTIONS = {
-    LogEntry.Action.CREATE: AuditAction.CREATE,
-    LogEntry.Action.UPDATE: AuditAction.UPDATE,
-    LogEntry.Action.DELETE: AuditAction.DELETE,
+KINDS = {
+    LogEntry.Action.CREATE: "create",
+    LogEntry.Action.UPDATE: "update",
+    LogEntry.Action.DELETE: "delete",
+}
+COPIES = {
+    "create": AuditAction.CREATE,
+    "update": AuditAction.UPDATE,
+    "delete": AuditAction.DELETE,
 }
 
 
@@ -86,16 +109,33 @@ def set_actor(sender, instance, **kwargs):
 
 
 def to_trail(sender, instance, action, log_entry=None, changes=None, **kwargs):
-    if log_entry is None or action not in ACTIONS:
+    if log_entry is None or action not in KINDS:
         return
     hidden = set(masked_fields(sender._meta.label_lower))
-    diff = {
-        field: [MASK, MASK] if field in hidden else values
-        for field, values in (changes or {}).items()
-    }
-    record(
+    diff = field_log.Diff(
+        entry=log_entry.pk,
+        kind=KINDS[action],
+        # A copy: a deleted row's instance loses its pk once the delete is done.
+        target=copy.copy(instance),
         actor=log_entry.actor,
-        action=ACTIONS[action],
-        target=instance,
-        details={"changes": diff, "auditlog_entry": log_entry.pk},
+    )
+    for name, (old, new) in (changes or {}).items():
+        if name in hidden:
+            old, new = MASK, MASK
+        # A created row has no old values, a deleted one no new ones.
+        if action != LogEntry.Action.CREATE:
+            diff.old[name] = old
+        if action != LogEntry.Action.DELETE:
+            diff.new[name] = new
+    if not field_log.hold(diff):
+        copy_into_trail(diff)
+
+
+def copy_into_trail(diff: field_log.Diff) -> None:
+    """The diff as an event of its own: no business event carries it."""
+    record(
+        actor=diff.actor,
+        action=COPIES[diff.kind],
+        target=diff.target,
+        details=diff.copied(),
     )

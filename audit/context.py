@@ -9,6 +9,7 @@ class RequestInfo:
     request_id: str = ""
     client_address: str | None = None
     user_agent: str = ""
+    path: str = ""
     # request.user, still lazy: read only by auditlog's entries (audit.auditlog).
     user: object = None
 

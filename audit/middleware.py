@@ -5,11 +5,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import empty
 
-from accounts.access import Forbidden, NotVisible
+from accounts import access
 from accounts.security import network as security_network
 from audit.context import RequestInfo, current_request
-from audit.models import AuditAction, AuditOutcome, RequestLogEntry
-from audit.services import record
+from audit.models import RequestLogEntry
 
 
 def client_address(request) -> str | None:
@@ -60,6 +59,7 @@ class AuditMiddleware:
                 request_id=request.id,
                 client_address=client_address(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+                path=request.path,
                 user=getattr(request, "user", None),
             )
         )
@@ -72,19 +72,9 @@ class AuditMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, Forbidden | NotVisible):
+        # A service records its own refusals (accounts.access.protected).
+        refused = isinstance(exception, access.Forbidden | access.NotVisible)
+        if refused and not exception.recorded:
             actor = request.user if request.user.is_authenticated else None
-            record(
-                actor=actor,
-                action=AuditAction.DENIED,
-                outcome=AuditOutcome.DENIED,
-                target_label=exception.target_label,
-                details={
-                    "permission": exception.permission,
-                    "path": request.path,
-                    "status": 404 if isinstance(exception, NotVisible) else 403,
-                    "target_type": exception.target_type,
-                    "target_id": exception.target_id,
-                },
-            )
+            access.record_refusal(actor, exception)
         return None

@@ -2,48 +2,151 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
-    LOGIN = "login", _("Signed in")
-    LOGOUT = "logout", _("Signed out")
-    LOGIN_FAILED = "login_failed", _("Failed sign-in")
-    LOCKED_OUT = "locked_out", _("Locked out")
-    UNLOCK = "unlock", _("Unlocked")
-    VIEW = "view", _("Viewed")
-    DOWNLOAD = "download", _("Downloaded")
-    EXPORT = "export", _("Exported")
-    PRINT = "print", _("Printed")
-    CREATE = "create", _("Created")
-    UPDATE = "update", _("Changed")
-    DELETE = "delete", _("Deleted")
-    GRANT = "grant", _("Permission granted")
-    REVOKE = "revoke", _("Permission revoked")
-    ROLE_ADD = "role_add", _("Role given")
-    ROLE_REMOVE = "role_remove", _("Role taken away")
-    APPOINT = "appoint", _("Appointed")
-    APPOINTMENT_END = "appointment_end", _("Appointment ended")
-    ONBOARDING = "onboarding", _("Onboarding step")
-    LINK = "link", _("Parent linked")
-    UNLINK = "unlink", _("Parent unlinked")
-    DEACTIVATE = "deactivate", _("Deactivated")
-    ISSUE = "issue", _("Issued")
-    RETURN = "return", _("Returned")
-    COPY = "copy", _("Copied")
-    DESTROY = "destroy", _("Destroyed")
-    HAND_OVER = "hand_over", _("Handed over")
-    BREACH_REPORT = "breach_report", _("Breach reported")
-    SESSION_END = "session_end", _("Session ended")
-    PASSWORD_RESET = "password_reset", _("Password reset")
-    PASSWORD_CHANGE = "password_change", _("Password changed")
-    SECOND_FACTOR = "second_factor", _("Second factor")
-    DENIED = "denied", _("Access denied")
-    APPROVE = "approve", _("Approved")
-    CHECK = "check", _("Checked")
-    CONTROL_DONE = "control_done", _("Control done")
-    SURVEY_ANSWER = "survey_answer", _("Survey answered")
-    SIGN_HEAD = "sign_head", _("Trail head signed")
-    ARCHIVE = "archive", _("Trail archived")
+    """What happened, named as the school names it: one member per business
+    action, each with one shape of details (AuditEvent.details).
+
+    The labels have their own context, "audit action": here a label says what
+    happened ("Issued"), where the same English word elsewhere heads a column.
+    CREATE, UPDATE and DELETE are django-auditlog's copies of a row change that
+    no business event carried (audit/auditlog.py), such as an edit in the back
+    office; no service records them.
+    """
+
+    # Signing in and sessions
+    LOGIN = "login", pgettext_lazy("audit action", "Signed in")
+    LOGOUT = "logout", pgettext_lazy("audit action", "Signed out")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed sign-in")
+    LOCKED_OUT = "locked_out", pgettext_lazy("audit action", "Locked out")
+    UNLOCK = "unlock", pgettext_lazy("audit action", "Unlocked")
+    SESSION_END = "session_end", pgettext_lazy("audit action", "Session ended")
+    PASSWORD_RESET = "password_reset", pgettext_lazy("audit action", "Password reset")
+    PASSWORD_CHANGE = (
+        "password_change",
+        pgettext_lazy("audit action", "Password changed"),
+    )
+    SECOND_FACTOR = "second_factor", pgettext_lazy("audit action", "Second factor")
+    BREACH_REPORT = "breach_report", pgettext_lazy("audit action", "Breach reported")
+    INCIDENT_CLOSE = (
+        "incident_close",
+        pgettext_lazy("audit action", "Breach report closed"),
+    )
+    NOTICE_READ = "notice_read", pgettext_lazy("audit action", "Notice read")
+    DENIED = "denied", pgettext_lazy("audit action", "Access denied")
+    # Reading
+    VIEW = "view", pgettext_lazy("audit action", "Viewed")
+    DOWNLOAD = "download", pgettext_lazy("audit action", "Downloaded")
+    EXPORT = "export", pgettext_lazy("audit action", "Exported")
+    PRINT = "print", pgettext_lazy("audit action", "Printed")
+    # People, roles, appointments, onboarding, grants
+    ACCOUNT_OPEN = "account_open", pgettext_lazy("audit action", "Account opened")
+    DEACTIVATE = "deactivate", pgettext_lazy("audit action", "Deactivated")
+    ROLE_ADD = "role_add", pgettext_lazy("audit action", "Role given")
+    ROLE_REMOVE = "role_remove", pgettext_lazy("audit action", "Role taken away")
+    APPOINT = "appoint", pgettext_lazy("audit action", "Appointed")
+    APPOINTMENT_END = (
+        "appointment_end",
+        pgettext_lazy("audit action", "Appointment ended"),
+    )
+    ONBOARDING = "onboarding", pgettext_lazy("audit action", "Onboarding step")
+    LINK = "link", pgettext_lazy("audit action", "Parent linked")
+    UNLINK = "unlink", pgettext_lazy("audit action", "Parent unlinked")
+    GRANT = "grant", pgettext_lazy("audit action", "Permission granted")
+    REVOKE = "revoke", pgettext_lazy("audit action", "Permission revoked")
+    # Personal data (Law No. 58)
+    PERSONAL_DATA_CHANGE = (
+        "personal_data_change",
+        pgettext_lazy("audit action", "Personal data changed"),
+    )
+    CONSENT_GIVE = "consent_give", pgettext_lazy("audit action", "Consent given")
+    CONSENT_WITHDRAW = (
+        "consent_withdraw",
+        pgettext_lazy("audit action", "Consent withdrawn"),
+    )
+    REQUEST_MAKE = "request_make", pgettext_lazy("audit action", "Request made")
+    REQUEST_ANSWER = "request_answer", pgettext_lazy("audit action", "Request answered")
+    REQUEST_REFUSE = "request_refuse", pgettext_lazy("audit action", "Request refused")
+    # The document registry
+    JOURNAL_OPEN = "journal_open", pgettext_lazy("audit action", "Journal opened")
+    LIST_ADD = "list_add", pgettext_lazy("audit action", "Added to a reference list")
+    REGISTER = "register", pgettext_lazy("audit action", "Registered")
+    CORRECT = "correct", pgettext_lazy("audit action", "Corrected")
+    ANNUL = "annul", pgettext_lazy("audit action", "Annulled")
+    ATTACH = "attach", pgettext_lazy("audit action", "File attached")
+    ISSUE = "issue", pgettext_lazy("audit action", "Issued")
+    SIGN_FOR = "sign_for", pgettext_lazy("audit action", "Signed for")
+    HAND_BACK = "hand_back", pgettext_lazy("audit action", "Handed back")
+    CONFIRM_RETURN = "confirm_return", pgettext_lazy("audit action", "Return confirmed")
+    # A carrier's return to the security officer, in one step (a document's
+    # takes the two above; events older than them say "return" for both).
+    RETURN = "return", pgettext_lazy("audit action", "Returned")
+    COPY = "copy", pgettext_lazy("audit action", "Copied")
+    COPY_FATE = "copy_fate", pgettext_lazy("audit action", "Copy's fate recorded")
+    DESTROY = "destroy", pgettext_lazy("audit action", "Destroyed")
+    FILES_SWEEP = "files_sweep", pgettext_lazy("audit action", "Orphan files removed")
+    # Acts: destruction and the records office's hand-over
+    ACT_DRAFT = "act_draft", pgettext_lazy("audit action", "Act drafted")
+    ACT_REFRESH = "act_refresh", pgettext_lazy("audit action", "Act's list rebuilt")
+    ACT_SIGN = "act_sign", pgettext_lazy("audit action", "Act signed")
+    APPROVE = "approve", pgettext_lazy("audit action", "Approved")
+    HAND_OVER = "hand_over", pgettext_lazy("audit action", "Handed over")
+    # The security office: registers, carriers, controls
+    ENTER = "enter", pgettext_lazy("audit action", "Entered in the register")
+    ENTRY_CHANGE = (
+        "entry_change",
+        pgettext_lazy("audit action", "Register entry changed"),
+    )
+    CHECK = "check", pgettext_lazy("audit action", "Checked")
+    CONTROL_ADD = "control_add", pgettext_lazy("audit action", "Control scheduled")
+    CONTROL_CHANGE = (
+        "control_change",
+        pgettext_lazy("audit action", "Control's plan changed"),
+    )
+    CONTROL_DONE = "control_done", pgettext_lazy("audit action", "Control done")
+    # Surveys
+    SURVEY_DRAFT = "survey_draft", pgettext_lazy("audit action", "Survey drafted")
+    SURVEY_EDIT = "survey_edit", pgettext_lazy("audit action", "Survey edited")
+    QUESTION_ADD = "question_add", pgettext_lazy("audit action", "Question added")
+    QUESTION_REMOVE = (
+        "question_remove",
+        pgettext_lazy("audit action", "Question removed"),
+    )
+    SURVEY_PUBLISH = "survey_publish", pgettext_lazy("audit action", "Survey published")
+    SURVEY_CLOSE = "survey_close", pgettext_lazy("audit action", "Survey closed")
+    SURVEY_ANSWER = "survey_answer", pgettext_lazy("audit action", "Survey answered")
+    CONCLUSIONS = "conclusions", pgettext_lazy("audit action", "Conclusions written")
+    RECOMMENDATION_ADD = (
+        "recommendation_add",
+        pgettext_lazy("audit action", "Recommendation made"),
+    )
+    RECOMMENDATION_DONE = (
+        "recommendation_done",
+        pgettext_lazy("audit action", "Recommendation carried out"),
+    )
+    RECOMMENDATION_REOPEN = (
+        "recommendation_reopen",
+        pgettext_lazy("audit action", "Recommendation reopened"),
+    )
+    SURVEY_COPY = "survey_copy", pgettext_lazy("audit action", "Survey copied")
+    # Keys, backups and the trail itself
+    KEYS_ROTATE = (
+        "keys_rotate",
+        pgettext_lazy("audit action", "Encryption keys rotated"),
+    )
+    RESTORE = "restore", pgettext_lazy("audit action", "Restored from a backup")
+    FILES_RESTORE = (
+        "files_restore",
+        pgettext_lazy("audit action", "Missing files restored"),
+    )
+    SIGN_HEAD = "sign_head", pgettext_lazy("audit action", "Trail head signed")
+    ARCHIVE = "archive", pgettext_lazy("audit action", "Trail archived")
+    # django-auditlog's copy of a row change no business event carried
+    CREATE = "create", pgettext_lazy("audit action", "Created")
+    UPDATE = "update", pgettext_lazy("audit action", "Changed")
+    DELETE = "delete", pgettext_lazy("audit action", "Deleted")
 
 
 class AuditOutcome(models.TextChoices):
@@ -56,6 +159,17 @@ class AuditEvent(models.Model):
 
     entry_hash = HMAC-SHA256(PORTAL_AUDIT_KEY, prev_hash || canonical JSON of the
     event), so a changed, removed or reordered row breaks the chain.
+
+    ``details`` has one shape for every action:
+
+    - facts of the action as plain keys: ``{"number": "12", "reason": "..."}``;
+    - a change of the target as ``"old"`` and ``"new"``, each field -> value,
+      only the fields that changed: ``{"old": {"status": "registered"},
+      "new": {"status": "annulled"}}``; a value that must not be kept is MASK;
+    - ``"field_log"``: the rows django-auditlog logged for the action, each
+      ``{"entry": LogEntry id, "target_type", "target_id", "old", "new"}``
+      (audit/auditlog.py); a copy of one entry that no business event carried
+      has ``"auditlog_entry"`` with its ``"old"`` and ``"new"`` instead.
     """
 
     seq = models.BigIntegerField(_("number"), unique=True)

@@ -6,13 +6,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import Incident, IncidentStatus
@@ -188,6 +190,94 @@ def chart_svg(days: list[tuple[date, int]]) -> SafeString:
     )
 
 
+# How the report shows what an action changed
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of what an event changed, as the reader sees it."""
+
+    field: str
+    old: str
+    new: str
+    row: str = ""  # the row django-auditlog logged, when not the event's object
+
+    def __str__(self) -> str:
+        line = f"{self.field}: {self.old} → {self.new}"
+        return f"{self.row} · {line}" if self.row else line
+
+
+NOTHING = "—"
+
+
+def changes(event: AuditEvent) -> list[Change]:
+    """The event's ``old``/``new`` (AuditEvent.details), then each row of its
+    ``field_log``, field by field, labelled in the reader's language."""
+    details = event.details if isinstance(event.details, dict) else {}
+    found = _changed_fields(event.target_type, details)
+    for line in details.get("field_log") or []:
+        if isinstance(line, dict):
+            found += _changed_fields(
+                line.get("target_type", ""), line, row=_row_name(line)
+            )
+    return found
+
+
+def _changed_fields(target_type: str, holder: dict, row: str = "") -> list[Change]:
+    old, new = holder.get("old"), holder.get("new")
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return []
+    model = _model(target_type)
+    return [
+        Change(
+            field=_field_label(model, name),
+            old=_shown(model, name, old.get(name)),
+            new=_shown(model, name, new.get(name)),
+            row=row,
+        )
+        for name in dict.fromkeys([*old, *new])
+    ]
+
+
+def _model(target_type: str):
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _field_label(model, name: str) -> str:
+    field = _field(model, name)
+    return str(capfirst(getattr(field, "verbose_name", None) or name))
+
+
+def _row_name(line: dict) -> str:
+    model = _model(line.get("target_type", ""))
+    name = str(model._meta.verbose_name) if model else line.get("target_type", "")
+    return f"{capfirst(name)} #{line.get('target_id', '')}"
+
+
+def _shown(model, name: str, value) -> str:
+    # django-auditlog keeps an empty value as the text "None".
+    if value in (None, "", "None", [], {}):
+        return NOTHING
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    choices = dict(getattr(_field(model, name), "flatchoices", None) or ())
+    return str(choices.get(value, value))
+
+
 def export_header() -> list[str]:
     return [
         _("Number"),
@@ -201,6 +291,7 @@ def export_header() -> list[str]:
         _("Object"),
         _("Address"),
         _("Request"),
+        _("Changes"),
         _("Details"),
     ]
 
@@ -231,6 +322,7 @@ def _row(event: AuditEvent) -> list:
         event.target_label,
         event.client_address,
         event.request_id,
+        "; ".join(str(change) for change in changes(event)),
         json.dumps(event.details, ensure_ascii=False, sort_keys=True)
         if event.details
         else "",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from audit import chain, signing
+from audit import chain, field_log, signing
 from audit.context import current_request
 from audit.models import (
     AuditAction,
@@ -50,8 +50,15 @@ def record(
 ) -> AuditEvent:
     """Append one event, inside the caller's transaction, chained to the last one.
 
+    ``details`` has the one shape AuditEvent describes. Inside a business action
+    the event also carries the row diffs django-auditlog logged since the
+    action's last event (``field_log``, audit/auditlog.py).
     ``at`` is for seeding demo data only; every real event happens now.
     """
+    details = dict(details or {})
+    diffs = field_log.take()
+    if diffs:
+        details["field_log"] = [diff.carried() for diff in diffs]
     request = current_request.get()
     event = AuditEvent(
         at=at or timezone.now(),
@@ -68,7 +75,7 @@ def record(
         client_address=request.client_address,
         user_agent=request.user_agent[:300],
         request_id=request.request_id,
-        details=_masked(details or {}),
+        details=_masked(details),
     )
     # No savepoint: an event that cannot be written fails the caller's whole
     # transaction, and the append costs two round trips fewer.
@@ -81,7 +88,7 @@ def record(
     return event
 
 
-@transaction.atomic
+@access.protected
 def sign_head(*, actor: User | None) -> SignedHead:
     """Sign the chain's head with Ed25519; actor None is the daily timer.
 
@@ -339,13 +346,15 @@ def _roles(actor: User | None) -> list[str]:
     return [role.value for role in selectors.roles_of(user=actor)]
 
 
-def _masked(details: dict) -> dict:
-    masked = {}
-    for key, value in details.items():
-        if any(word in key.lower() for word in SECRET_WORDS):
-            masked[key] = MASK
-        elif isinstance(value, dict):
-            masked[key] = _masked(value)
-        else:
-            masked[key] = value
-    return masked
+def _masked(details):
+    """Every value under a secret-sounding key, at any depth, is MASK."""
+    if isinstance(details, list):
+        return [_masked(item) for item in details]
+    if not isinstance(details, dict):
+        return details
+    return {
+        key: MASK
+        if any(word in key.lower() for word in SECRET_WORDS)
+        else _masked(value)
+        for key, value in details.items()
+    }

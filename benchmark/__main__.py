@@ -80,12 +80,12 @@ def databases(only: str, reseed: bool) -> list[tuple[str, str]]:
         bench_url = postgres_bench_url(url)
         prepare_postgres(bench_url, reseed=reseed)
         chosen.append(("postgresql", bench_url))
+    if only == "postgresql" and not chosen:
+        sys.exit("make bench: --database postgresql needs DATABASE_URL=postgres://…")
     if reseed:
         # The new database stores its files anew; the old ones would pile up.
         for name, _url in chosen:
             shutil.rmtree(BENCH_DIR / name / "attachments", ignore_errors=True)
-    elif only == "postgresql":
-        sys.exit("make bench: --database postgresql needs DATABASE_URL=postgres://…")
     return chosen
 
 

@@ -1060,7 +1060,7 @@ class Seeder:
                 Planned(
                     _micros(document.registered_at),
                     self.pk["records"],
-                    AuditAction.CREATE,
+                    AuditAction.REGISTER,
                     target_type="documents.document",
                     target_id=str(document.pk),
                     target_label=label,

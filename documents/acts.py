@@ -10,7 +10,6 @@ Every step is recorded in the audit trail.
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,7 +92,7 @@ def _act_details(act: DestructionAct, **extra) -> dict:
     return {"number": act.number, "status": act.status, **extra}
 
 
-@transaction.atomic
+@access.protected
 def draft_destruction_act(
     *, actor: User, documents: list[Document], members: list[User]
 ) -> DestructionAct:
@@ -132,7 +131,7 @@ def draft_destruction_act(
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.ACT_DRAFT,
         target=act,
         details=_act_details(
             act,
@@ -147,15 +146,14 @@ def _locked_act(act: DestructionAct) -> DestructionAct:
     return DestructionAct.objects.select_for_update().get(pk=act.pk)
 
 
-@transaction.atomic
+@access.protected
 def confirm_destruction_act(
     *, actor: User, act: DestructionAct, password: str
 ) -> CommissionMember:
     """A commission member's signature. Confirming twice changes nothing."""
     act = _locked_act(act)
-    member = CommissionMember.objects.filter(act=act, person=actor).first()
-    if member is None:
-        raise access.NotVisible("documents.view_destructionact", act)
+    access.require_visible(actor, "documents.confirm_destructionact", act)
+    member = CommissionMember.objects.get(act=act, person=actor)
     if member.confirmed_at is not None:
         return member
     if not act.is_draft:
@@ -166,7 +164,7 @@ def confirm_destruction_act(
     member.save(update_fields=["confirmed_at"])
     record(
         actor=actor,
-        action=AuditAction.APPROVE,
+        action=AuditAction.ACT_SIGN,
         target=act,
         details=_act_details(act, commission_member=actor.pk),
     )
@@ -187,7 +185,7 @@ def _shred(*, actor: User, attachment: Attachment, act: DestructionAct) -> None:
     )
 
 
-@transaction.atomic
+@access.protected
 def approve_destruction_act(
     *, actor: User, act: DestructionAct, password: str
 ) -> DestructionAct:
@@ -232,8 +230,9 @@ def approve_destruction_act(
     return act
 
 
-@transaction.atomic
+@access.protected
 def record_act_print(*, actor: User, act: DestructionAct) -> None:
+    access.require_visible(actor, "documents.view_destructionact", act)
     record(actor=actor, action=AuditAction.PRINT, target=act, details=_act_details(act))
 
 
@@ -285,7 +284,7 @@ def _hand_over_details(act: HandOverAct, **extra) -> dict:
     }
 
 
-@transaction.atomic
+@access.protected
 def draft_hand_over_act(
     *,
     actor: User,
@@ -302,7 +301,7 @@ def draft_hand_over_act(
         raise ValidationError(
             {"incoming": _("This person already holds this appointment.")}
         )
-    if not incoming.is_active or not incoming.has_perm("accounts.undergo_onboarding"):
+    if not access.can(incoming, "accounts.undergo_onboarding"):
         raise ValidationError(
             {"incoming": _("Only an active employee can be appointed.")}
         )
@@ -321,7 +320,7 @@ def draft_hand_over_act(
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.ACT_DRAFT,
         target=act,
         details=_hand_over_details(act),
     )
@@ -332,13 +331,19 @@ def _locked_hand_over(act: HandOverAct) -> HandOverAct:
     return HandOverAct.objects.select_for_update().get(pk=act.pk)
 
 
-@transaction.atomic
+@access.protected
 def refresh_hand_over_act(*, actor: User, act: HandOverAct) -> HandOverAct:
     """Rebuild the list; the confirmations given so far no longer hold."""
     act = _locked_hand_over(act)
     access.require(actor, "documents.add_handoveract", act)
     if act.is_complete:
         raise ValidationError(_("This act is already completed."))
+    listed = len(act.document_ids)
+    withdrawn = [
+        part
+        for part in ("outgoing", "incoming", "principal")
+        if getattr(act, f"{part}_confirmed_at")
+    ]
     act.document_ids = list(Document.objects.values_list("pk", flat=True))
     act.refreshed_at = timezone.now()
     act.outgoing_confirmed_at = act.incoming_confirmed_at = None
@@ -346,9 +351,14 @@ def refresh_hand_over_act(*, actor: User, act: HandOverAct) -> HandOverAct:
     act.save()
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.ACT_REFRESH,
         target=act,
-        details=_hand_over_details(act, refreshed=True),
+        details=_hand_over_details(
+            act,
+            confirmations_withdrawn=withdrawn,
+            old={"documents": listed},
+            new={"documents": len(act.document_ids)},
+        ),
     )
     return act
 
@@ -365,7 +375,7 @@ def hand_over_parts(act: HandOverAct, person: User) -> list[str]:
     return parts
 
 
-@transaction.atomic
+@access.protected
 def confirm_hand_over_act(
     *, actor: User, act: HandOverAct, password: str
 ) -> HandOverAct:
@@ -393,29 +403,33 @@ def confirm_hand_over_act(
             setattr(act, f"{part}_confirmed_at", now)
             if part == "principal":
                 act.principal = actor
+    completes = bool(
+        act.outgoing_confirmed_at
+        and act.incoming_confirmed_at
+        and act.principal_confirmed_at
+    )
+    # The signature that completes the act is the hand-over itself.
     record(
         actor=actor,
-        action=AuditAction.HAND_OVER,
+        action=AuditAction.HAND_OVER if completes else AuditAction.ACT_SIGN,
         target=act,
         details=_hand_over_details(act, confirmed_as=parts),
     )
-    if (
-        act.outgoing_confirmed_at
-        and act.incoming_confirmed_at
-        and (act.principal_confirmed_at)
-    ):
+    if completes:
         act.completed_at = now
         act.save()
-        # The appointment the act was for; refused (and everything above rolled
-        # back) if it can't be made.
+        # The appointment the act was for, in the name of the principal who
+        # confirmed it (whoever signed last); refused, and everything above
+        # rolled back, if it can't be made.
         appoint(
-            actor=act.drafted_by,
+            actor=act.principal,
             person=act.incoming,
             role=AppointedRole.RECORDS_OFFICER,
             starts_on=act.starts_on,
             order_number=act.order_number,
             order_date=act.order_date,
             replace_current=True,
+            hand_over=act,
         )
     else:
         act.save()

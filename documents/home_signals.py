@@ -13,7 +13,7 @@ def overdue_custody(user) -> list[Signal]:
     """Documents not returned by their due time (4.2.3)."""
     if not access.can(user, "documents.view_custody"):
         return []
-    count = selectors.open_custody(overdue_only=True).count()
+    count = selectors.open_custody(user=user, overdue_only=True).count()
     if not count:
         return []
     title = _("Documents not returned in time")

@@ -4,7 +4,6 @@ number of queries whatever the number of rows."""
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
 from accounts import access
 from accounts.models import User
@@ -18,7 +17,6 @@ from documents.models import (
     DestructionActItem,
     Document,
     DocumentClass,
-    Grif,
     Journal,
     StoragePlace,
 )
@@ -27,26 +25,8 @@ PAGE_SIZE = 50
 
 
 def documents_visible_to(*, user: User) -> QuerySet[Document]:
-    """The records office (and its supervisors) see every document; others the
-    ones they hold, execute, registered or were given; official-use ones only
-    when cleared (regulation 2.5)."""
-    documents = Document.objects.all()
-    if not user.has_perm("documents.view_document"):
-        granted = get_objects_for_user(
-            user, "documents.view_document", Document, accept_global_perms=False
-        ).values("pk")
-        held = Custody.objects.filter(holder=user, returned_at__isnull=True).values(
-            "document"
-        )
-        documents = documents.filter(
-            Q(executor=user)
-            | Q(registered_by=user)
-            | Q(pk__in=held)
-            | Q(pk__in=granted)
-        )
-    if not access.is_cleared(user):
-        documents = documents.exclude(grif=Grif.OFFICIAL_USE)
-    return documents
+    """The documents the person may see (accounts.access.DocumentPolicy)."""
+    return access.visible(user, "documents.view_document", Document.objects.all())
 
 
 def _open_custody() -> Prefetch:
@@ -165,42 +145,35 @@ def history_of(*, document: Document) -> dict:
 
 
 def attachment_for(*, user: User, pk: int) -> Attachment:
-    attachment = (
-        Attachment.objects.filter(
-            pk=pk, document__in=documents_visible_to(user=user).values("pk")
-        )
-        .select_related("document", "document__journal")
-        .first()
+    return access.get_visible(
+        user,
+        "documents.view_document",
+        Attachment.objects.select_related("document", "document__journal"),
+        pk=pk,
     )
-    if attachment is None:
-        raise access.NotVisible("documents.view_document")
-    return attachment
 
 
 def custody_for(*, user: User, pk: int) -> Custody:
     """A custody row for its holder or for the records office."""
-    custody = (
-        Custody.objects.filter(pk=pk)
-        .select_related("document", "document__journal", "holder", "issued_by")
-        .first()
+    return access.get_visible(
+        user,
+        "documents.view_custody",
+        Custody.objects.select_related(
+            "document", "document__journal", "holder", "issued_by"
+        ),
+        pk=pk,
     )
-    if custody is None or not (
-        custody.holder_id == user.pk
-        or access.can(user, "documents.view_custody", custody.document)
-    ):
-        raise access.NotVisible("documents.view_custody")
-    if custody.document.is_official_use and not access.is_cleared(user):
-        raise access.NotVisible("documents.view_custody", custody.document)
-    return custody
 
 
-def open_custody(*, overdue_only: bool = False) -> QuerySet[Custody]:
+def open_custody(*, user: User, overdue_only: bool = False) -> QuerySet[Custody]:
     rows = Custody.objects.filter(returned_at__isnull=True)
     if overdue_only:
         rows = rows.filter(due_at__lt=timezone.now())
-    return rows.select_related(
-        "document", "document__journal", "holder", "issued_by"
-    ).order_by("due_at", "issued_at")
+    return (
+        access.visible(user, "documents.view_custody", rows)
+        .select_related("document", "document__journal", "holder", "issued_by")
+        .order_by("due_at", "issued_at")
+    )
 
 
 def custody_of(*, user: User) -> QuerySet[Custody]:
@@ -212,27 +185,24 @@ def custody_of(*, user: User) -> QuerySet[Custody]:
     )
 
 
-def issued_today() -> QuerySet[Custody]:
+def issued_today(*, user: User) -> QuerySet[Custody]:
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return Custody.objects.filter(issued_at__gte=start).select_related(
+    rows = Custody.objects.filter(issued_at__gte=start)
+    return access.visible(user, "documents.view_custody", rows).select_related(
         "document", "document__journal", "holder"
     )
 
 
-def copy_log() -> QuerySet[Copy]:
-    return Copy.objects.select_related(
-        "document", "document__journal", "made_by", "fate_by"
-    )
+def copy_log(*, user: User) -> QuerySet[Copy]:
+    return access.visible(
+        user, "documents.view_copy", Copy.objects.all()
+    ).select_related("document", "document__journal", "made_by", "fate_by")
 
 
 def journals_for_registration(*, user: User) -> QuerySet[Journal]:
-    journals = Journal.objects.filter(is_active=True)
-    if user.has_perm("documents.register_in_journal"):
-        return journals
-    granted = get_objects_for_user(
-        user, "documents.register_in_journal", Journal, accept_global_perms=False
-    ).values("pk")
-    return journals.filter(pk__in=granted)
+    return access.visible(
+        user, "documents.register_in_journal", Journal.objects.filter(is_active=True)
+    )
 
 
 def receivers() -> QuerySet[User]:

@@ -240,7 +240,7 @@ def _check_values(values: dict, *, registered_on: date) -> None:
 
 
 @storage.removed_unless_committed
-@transaction.atomic
+@access.protected
 def register_document(
     *,
     actor: User,
@@ -308,7 +308,7 @@ def register_document(
     document.save(force_insert=True)
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.REGISTER,
         target=document,
         details=_details(document, registered_on=registered_on.isoformat()),
     )
@@ -317,7 +317,7 @@ def register_document(
     return document
 
 
-@transaction.atomic
+@access.protected
 def correct_document(
     *, actor: User, document: Document, changes: dict, reason: str
 ) -> list[Correction]:
@@ -373,20 +373,19 @@ def correct_document(
     Correction.objects.bulk_create(corrections)
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.CORRECT,
         target=document,
         details=_details(
             document,
             reason=reason.strip(),
-            changes={
-                c.field: {"old": c.old_value, "new": c.new_value} for c in corrections
-            },
+            old={c.field: c.old_value for c in corrections},
+            new={c.field: c.new_value for c in corrections},
         ),
     )
     return corrections
 
 
-@transaction.atomic
+@access.protected
 def annul_document(*, actor: User, document: Document, reason: str) -> Document:
     """A mistaken registration stays in the journal, marked annulled."""
     document = _locked(document)
@@ -406,9 +405,14 @@ def annul_document(*, actor: User, document: Document, reason: str) -> Document:
     )
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.ANNUL,
         target=document,
-        details=_details(document, annulled=True, reason=document.annul_reason),
+        details=_details(
+            document,
+            reason=document.annul_reason,
+            old={"status": DocumentStatus.REGISTERED.value},
+            new={"status": document.status},
+        ),
     )
     return document
 
@@ -449,7 +453,7 @@ def _store_attachment(*, actor: User, document: Document, upload: Upload) -> Att
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.ATTACH,
         target=attachment,
         details=_details(
             document, file=upload.name, size=stored.size, sha256=stored.sha256
@@ -459,7 +463,7 @@ def _store_attachment(*, actor: User, document: Document, upload: Upload) -> Att
 
 
 @storage.removed_unless_committed
-@transaction.atomic
+@access.protected
 def add_attachment(*, actor: User, document: Document, upload: Upload) -> Attachment:
     document = _locked(document)
     access.require(actor, "documents.change_document", document)
@@ -468,7 +472,7 @@ def add_attachment(*, actor: User, document: Document, upload: Upload) -> Attach
     return _store_attachment(actor=actor, document=document, upload=upload)
 
 
-@transaction.atomic
+@access.protected
 def shred_attachment(*, actor: User, attachment: Attachment, reason: str) -> Attachment:
     """Destroy the file's key: the stored bytes can never be decrypted again."""
     access.require(actor, "documents.destroy_document", attachment.document)
@@ -486,9 +490,10 @@ def shred_attachment(*, actor: User, attachment: Attachment, reason: str) -> Att
     return attachment
 
 
-@transaction.atomic
+@access.protected
 def record_document_view(*, actor: User, document: Document) -> None:
     """Regulation 1.5: every opening of a document page is in the trail."""
+    access.require_visible(actor, "documents.view_document", document)
     record(
         actor=actor,
         action=AuditAction.VIEW,
@@ -572,6 +577,7 @@ def _decrypted(*, actor: User, attachment: Attachment, address) -> bytes:
         ) from error
 
 
+@access.records_refusals
 def read_attachment(
     *, actor: User, attachment: Attachment, address: str | None
 ) -> bytes:
@@ -579,6 +585,7 @@ def read_attachment(
 
     Not one transaction: a damaged file's refusal is recorded and kept.
     """
+    access.require_visible(actor, "documents.view_document", attachment)
     if attachment.document.is_official_use:
         raise ValueError("official-use files are given out only as copies")
     data = _decrypted(actor=actor, attachment=attachment, address=address)
@@ -597,14 +604,14 @@ def _next_copy_number(document: Document) -> int:
     return (last or 0) + 1
 
 
+@access.records_refusals
 def copy_attachment(
     *, actor: User, attachment: Attachment, purpose: str, address: str | None
 ) -> tuple[Copy, bytes]:
     """A download of an official-use file: a numbered copy in the copy log, a PDF
     stamped on every page. Only from the school's networks (4.2.5)."""
     document = attachment.document
-    if not access.is_cleared(actor):
-        raise access.NotVisible("documents.view_document", document)
+    access.require_visible(actor, "documents.view_document", attachment)
     if not purpose.strip():
         raise ValidationError({"purpose": _("Say what the copy is for.")})
     if not in_school_network(address):
@@ -667,7 +674,7 @@ def copy_attachment(
     return copy, data
 
 
-@transaction.atomic
+@access.protected
 def log_paper_copy(
     *, actor: User, document: Document, purpose: str, count: int
 ) -> Copy:
@@ -700,7 +707,7 @@ def log_paper_copy(
     return copy
 
 
-@transaction.atomic
+@access.protected
 def set_copy_fate(*, actor: User, copy: Copy, fate: str) -> Copy:
     copy = Copy.objects.select_for_update().select_related("document").get(pk=copy.pk)
     access.require(actor, "documents.change_copy", copy.document)
@@ -714,9 +721,14 @@ def set_copy_fate(*, actor: User, copy: Copy, fate: str) -> Copy:
     copy.save(update_fields=["fate", "fate_at", "fate_by"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.COPY_FATE,
         target=copy.document,
-        details=_details(copy.document, copy_numbers=copy.copy_numbers, fate=fate),
+        details=_details(
+            copy.document,
+            copy_numbers=copy.copy_numbers,
+            old={"fate": CopyFate.KEPT.value},
+            new={"fate": fate},
+        ),
     )
     return copy
 
@@ -737,7 +749,7 @@ def holds_overdue_official_use(person: User) -> bool:
     ).exists()
 
 
-@transaction.atomic
+@access.protected
 def issue_document(
     *, actor: User, document: Document, to: User, due_at: datetime | None = None
 ) -> Custody:
@@ -756,7 +768,7 @@ def issue_document(
             _("This document is held by %(person)s: take it back first.")
             % {"person": holder.holder}
         )
-    if not to.is_active or not to.has_perm("documents.receive_document"):
+    if not access.can(to, "documents.receive_document"):
         raise ValidationError({"to": _("This person can't receive documents.")})
     if holds_overdue_official_use(to):
         raise ValidationError(
@@ -813,14 +825,11 @@ def _locked_custody(custody: Custody) -> Custody:
     )
 
 
-@transaction.atomic
+@access.protected
 def sign_for_document(*, actor: User, custody: Custody, password: str) -> Custody:
     """The receiver's signature: they re-enter their own password."""
     custody = _locked_custody(custody)
-    if custody.holder_id != actor.pk:
-        raise access.NotVisible("documents.receive_document", custody.document)
-    if custody.document.is_official_use and not access.is_cleared(actor):
-        raise access.Forbidden("documents.receive_document", custody.document)
+    access.require_visible(actor, "documents.receive_document", custody)
     if custody.received_at is not None or custody.returned_at is not None:
         raise ValidationError(_("You have already signed for this document."))
     if not actor.check_password(password):
@@ -829,19 +838,18 @@ def sign_for_document(*, actor: User, custody: Custody, password: str) -> Custod
     custody.save(update_fields=["received_at"])
     record(
         actor=actor,
-        action=AuditAction.ISSUE,
+        action=AuditAction.SIGN_FOR,
         target=custody.document,
-        details=_details(custody.document, signed=True, custody=custody.pk),
+        details=_details(custody.document, custody=custody.pk),
     )
     return custody
 
 
-@transaction.atomic
+@access.protected
 def hand_back(*, actor: User, custody: Custody) -> Custody:
     """The holder says they gave the document back; the records officer confirms."""
     custody = _locked_custody(custody)
-    if custody.holder_id != actor.pk:
-        raise access.NotVisible("documents.receive_document", custody.document)
+    access.require_visible(actor, "documents.receive_document", custody)
     if custody.returned_at is not None or custody.handed_back_at is not None:
         raise ValidationError(_("This document is already handed back."))
     if custody.received_at is None:
@@ -850,18 +858,18 @@ def hand_back(*, actor: User, custody: Custody) -> Custody:
     custody.save(update_fields=["handed_back_at"])
     record(
         actor=actor,
-        action=AuditAction.RETURN,
+        action=AuditAction.HAND_BACK,
         target=custody.document,
-        details=_details(custody.document, handed_back=True, custody=custody.pk),
+        details=_details(custody.document, custody=custody.pk),
     )
     return custody
 
 
-@transaction.atomic
+@access.protected
 def confirm_return(*, actor: User, custody: Custody) -> Custody:
     """The records officer has the document back in the office."""
     custody = _locked_custody(custody)
-    access.require(actor, "documents.issue_document", custody.document)
+    access.require(actor, "documents.issue_document", custody)
     if custody.returned_at is not None:
         raise ValidationError(_("This return is already confirmed."))
     custody.returned_at = timezone.now()
@@ -869,7 +877,7 @@ def confirm_return(*, actor: User, custody: Custody) -> Custody:
     custody.save(update_fields=["returned_at", "return_confirmed_by"])
     record(
         actor=actor,
-        action=AuditAction.RETURN,
+        action=AuditAction.CONFIRM_RETURN,
         target=custody.document,
         details=_details(
             custody.document,
@@ -881,7 +889,7 @@ def confirm_return(*, actor: User, custody: Custody) -> Custody:
     return custody
 
 
-@transaction.atomic
+@access.protected
 def add_journal(
     *, actor: User, kind: str, name: str = "", number_format: str = "{seq}"
 ) -> Journal:
@@ -909,7 +917,7 @@ def add_journal(
     journal.save()
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.JOURNAL_OPEN,
         target=journal,
         details={"kind": kind, "name": name, "number_format": number_format},
     )
@@ -920,7 +928,7 @@ def _next_position(model) -> int:
     return (model.objects.aggregate(n=Max("position"))["n"] or 0) + 1
 
 
-@transaction.atomic
+@access.protected
 def add_document_class(*, actor: User, code: str, name: str) -> DocumentClass:
     """A class of documents beyond the built-in ones (letter, order, ...)."""
     access.require(actor, "documents.manage_journals")
@@ -938,14 +946,14 @@ def add_document_class(*, actor: User, code: str, name: str) -> DocumentClass:
     document_class.save()
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.LIST_ADD,
         target=document_class,
         details={"code": code, "name": name},
     )
     return document_class
 
 
-@transaction.atomic
+@access.protected
 def add_case(
     *, actor: User, index: str, title: str, retention_years: int | None = None
 ) -> Case:
@@ -963,14 +971,14 @@ def add_case(
     case.save()
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.LIST_ADD,
         target=case,
         details={"index": index, "title": title, "retention_years": retention_years},
     )
     return case
 
 
-@transaction.atomic
+@access.protected
 def add_storage_place(*, actor: User, room: str, cabinet: str) -> StoragePlace:
     """A cabinet where documents for official use are kept."""
     access.require(actor, "documents.manage_journals")
@@ -982,14 +990,14 @@ def add_storage_place(*, actor: User, room: str, cabinet: str) -> StoragePlace:
     place.save()
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.LIST_ADD,
         target=place,
         details={"room": room, "cabinet": cabinet},
     )
     return place
 
 
-@transaction.atomic
+@access.protected
 def remove_orphan_files(*, actor: User | None) -> list[str]:
     """Remove the stored files that no attachment names (actor None: the timer).
 
@@ -1004,7 +1012,7 @@ def remove_orphan_files(*, actor: User | None) -> list[str]:
     if removed:
         record(
             actor=actor,
-            action=AuditAction.DELETE,
+            action=AuditAction.FILES_SWEEP,
             target_label="orphan attachment files",
             details={"files": len(removed), "names": removed[:50]},
         )

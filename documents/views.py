@@ -286,8 +286,7 @@ def issue(request, pk):
 @require_http_methods(["GET", "POST"])
 def sign(request, pk):
     custody = selectors.custody_for(user=request.user, pk=pk)
-    if custody.holder_id != request.user.pk:
-        raise access.NotVisible("documents.receive_document", custody.document)
+    access.require_visible(request.user, "documents.receive_document", custody)
     form = forms.SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -336,7 +335,7 @@ def confirm_return(request, pk):
 @require_GET
 def custody(request):
     access.require(request.user, "documents.view_custody")
-    rows = list(selectors.open_custody()[:500])
+    rows = list(selectors.open_custody(user=request.user)[:500])
     context = {
         "overdue": [row for row in rows if row.is_overdue],
         "held": [row for row in rows if not row.is_overdue],
@@ -348,9 +347,8 @@ def custody(request):
 @require_GET
 def copy_log(request):
     access.require(request.user, "documents.view_copy")
-    page = Paginator(selectors.copy_log(), selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = selectors.copy_log(user=request.user)
+    page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "documents/copy_log.html", {"page": page})
 
 
@@ -400,27 +398,22 @@ def copy_fate(request, pk):
 def _act_for(request, pk) -> DestructionAct:
     """The act for the records office, the principal, the security officer and
     its commission members; 404 for everyone else."""
-    act = DestructionAct.objects.select_related("drafted_by", "approved_by").filter(
-        pk=pk
+    return access.get_visible(
+        request.user,
+        "documents.view_destructionact",
+        DestructionAct.objects.select_related("drafted_by", "approved_by"),
+        pk=pk,
     )
-    act = act.first()
-    if act is None or not (
-        access.can(request.user, "documents.view_destructionact", act)
-        or act.members.filter(person=request.user).exists()
-    ):
-        raise access.NotVisible("documents.view_destructionact")
-    return act
 
 
 @require_GET
 def destruction_acts(request):
     user = request.user
-    if access.can(user, "documents.view_destructionact"):
-        rows = DestructionAct.objects.all()
-    else:
-        rows = DestructionAct.objects.filter(members__person=user)
-        if not rows.exists():
-            raise access.NotVisible("documents.view_destructionact")
+    rows = access.visible(
+        user, "documents.view_destructionact", DestructionAct.objects.all()
+    )
+    if not access.can(user, "documents.view_destructionact") and not rows.exists():
+        raise access.NotVisible("documents.view_destructionact")
     context = {
         "acts": rows.select_related("drafted_by", "approved_by")[:200],
         "may_draft": access.can(user, "documents.add_destructionact"),
@@ -475,7 +468,10 @@ def destruction_act(request, pk):
     all_confirmed = all(m.confirmed_at for m in context["members"])
     context.update(
         {
-            "may_confirm": act.is_draft and me is not None and me.confirmed_at is None,
+            "may_confirm": act.is_draft
+            and access.can(request.user, "documents.confirm_destructionact", act)
+            and me is not None
+            and me.confirmed_at is None,
             "may_approve": act.is_draft
             and all_confirmed
             and access.can(request.user, "documents.approve_destructionact", act),
@@ -587,14 +583,14 @@ def journal_export(request):
 @require_GET
 def copy_log_export(request):
     access.require(request.user, "documents.view_copy")
-    header, rows = exports.copy_table(selectors.copy_log())
+    header, rows = exports.copy_table(selectors.copy_log(user=request.user))
     return _export_response(request, "copies", header, rows, {})
 
 
 @require_GET
 def custody_export(request):
     access.require(request.user, "documents.view_custody")
-    header, rows = exports.custody_table(selectors.open_custody())
+    header, rows = exports.custody_table(selectors.open_custody(user=request.user))
     return _export_response(request, "custody", header, rows, {})
 
 
@@ -602,17 +598,12 @@ def custody_export(request):
 
 
 def _hand_over_for(request, pk) -> HandOverAct:
-    act = (
-        HandOverAct.objects.select_related("outgoing", "incoming", "principal")
-        .filter(pk=pk)
-        .first()
+    return access.get_visible(
+        request.user,
+        "documents.view_handoveract",
+        HandOverAct.objects.select_related("outgoing", "incoming", "principal"),
+        pk=pk,
     )
-    if act is None or not (
-        access.can(request.user, "documents.view_handoveract", act)
-        or acts.hand_over_parts(act, request.user)
-    ):
-        raise access.NotVisible("documents.view_handoveract")
-    return act
 
 
 @require_http_methods(["GET", "POST"])
@@ -633,7 +624,9 @@ def hand_over_new(request):
     context = {
         "form": form,
         "may_draft": may_draft,
-        "acts": HandOverAct.objects.select_related("outgoing", "incoming")[:50],
+        "acts": access.visible(
+            request.user, "documents.view_handoveract", HandOverAct.objects.all()
+        ).select_related("outgoing", "incoming")[:50],
     }
     return render(request, "documents/acts/hand_over_new.html", context)
 

@@ -9,7 +9,6 @@ nothing.
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +55,13 @@ def _snapshot(obj, fields) -> dict:
     return values
 
 
+def _changes(before: dict, after: dict, changed: list[str]) -> dict:
+    return {
+        "old": {name: before[name] for name in changed},
+        "new": {name: after[name] for name in changed},
+    }
+
+
 # Register of protected resources (2.4)
 
 
@@ -69,7 +75,7 @@ def _check_review_dates(*, last_review_on, next_review_on, is_new: bool) -> None
         raise ValidationError(_("The next review of a new resource can't be past."))
 
 
-@transaction.atomic
+@access.protected
 def resource_create(*, actor: User, **values) -> ProtectedResource:
     """A new line of the register; it waits for the principal's approval."""
     access.require(actor, MANAGE)
@@ -83,14 +89,14 @@ def resource_create(*, actor: User, **values) -> ProtectedResource:
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.ENTER,
         target=resource,
         details=_snapshot(resource, RESOURCE_FIELDS),
     )
     return resource
 
 
-@transaction.atomic
+@access.protected
 def resource_update(
     *, actor: User, resource: ProtectedResource, **values
 ) -> ProtectedResource:
@@ -107,19 +113,22 @@ def resource_update(
         if name in values:
             setattr(resource, name, values[name])
     after = _snapshot(resource, RESOURCE_FIELDS)
-    changed = {
-        k: [before[k], after[k]] for k in RESOURCE_FIELDS if before[k] != after[k]
-    }
+    changed = [k for k in RESOURCE_FIELDS if before[k] != after[k]]
     if not changed:
         return resource
     resource.approved_at = None
     resource.approved_by = None
     resource.save()
-    record(actor=actor, action=AuditAction.UPDATE, target=resource, details=changed)
+    record(
+        actor=actor,
+        action=AuditAction.ENTRY_CHANGE,
+        target=resource,
+        details=_changes(before, after, changed),
+    )
     return resource
 
 
-@transaction.atomic
+@access.protected
 def resource_approve(*, actor: User, resource: ProtectedResource) -> None:
     access.require(actor, "office.approve_resource", resource)
     resource = ProtectedResource.objects.select_for_update().get(pk=resource.pk)
@@ -134,7 +143,7 @@ def resource_approve(*, actor: User, resource: ProtectedResource) -> None:
 # Register of carriers (3)
 
 
-@transaction.atomic
+@access.protected
 def carrier_register(
     *,
     actor: User,
@@ -160,7 +169,7 @@ def carrier_register(
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.ENTER,
         target=carrier,
         details={"kind": kind, "category": category},
     )
@@ -171,7 +180,7 @@ def _locked(carrier: Carrier) -> Carrier:
     return Carrier.objects.select_for_update().get(pk=carrier.pk)
 
 
-@transaction.atomic
+@access.protected
 def carrier_issue(
     *, actor: User, carrier: Carrier, holder: User, issued_on: date, due_back_on: date
 ) -> CarrierIssue:
@@ -186,7 +195,7 @@ def carrier_issue(
             _("This carrier is already issued to %(holder)s. Take it back first.")
             % {"holder": current.holder}
         )
-    if not holder.is_active or not holder.has_perm("accounts.undergo_onboarding"):
+    if not access.can(holder, "accounts.undergo_onboarding"):
         raise ValidationError(_("A carrier is issued to an active employee only."))
     if not access.is_cleared(holder):
         raise ValidationError(
@@ -219,7 +228,7 @@ def carrier_issue(
     return issue
 
 
-@transaction.atomic
+@access.protected
 def carrier_return(*, actor: User, carrier: Carrier, returned_on: date) -> CarrierIssue:
     access.require(actor, MANAGE, carrier)
     carrier = _locked(carrier)
@@ -241,7 +250,7 @@ def carrier_return(*, actor: User, carrier: Carrier, returned_on: date) -> Carri
     return issue
 
 
-@transaction.atomic
+@access.protected
 def carrier_check(
     *, actor: User, carrier: Carrier, checked_on: date, note: str
 ) -> CarrierCheck:
@@ -274,7 +283,7 @@ def carrier_check(
     return check
 
 
-@transaction.atomic
+@access.protected
 def carrier_destroy(
     *,
     actor: User,
@@ -316,7 +325,7 @@ def carrier_destroy(
 CONTROL_FIELDS = ["title", "frequency_days", "responsible", "next_due_on"]
 
 
-@transaction.atomic
+@access.protected
 def control_create(
     *,
     actor: User,
@@ -336,14 +345,14 @@ def control_create(
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.CONTROL_ADD,
         target=control,
         details=_snapshot(control, CONTROL_FIELDS),
     )
     return control
 
 
-@transaction.atomic
+@access.protected
 def control_update(
     *, actor: User, control: PeriodicControl, **values
 ) -> PeriodicControl:
@@ -356,16 +365,19 @@ def control_update(
         if name in values:
             setattr(control, name, values[name])
     after = _snapshot(control, CONTROL_FIELDS)
-    changed = {
-        k: [before[k], after[k]] for k in CONTROL_FIELDS if before[k] != after[k]
-    }
+    changed = [k for k in CONTROL_FIELDS if before[k] != after[k]]
     if changed:
         control.save()
-        record(actor=actor, action=AuditAction.UPDATE, target=control, details=changed)
+        record(
+            actor=actor,
+            action=AuditAction.CONTROL_CHANGE,
+            target=control,
+            details=_changes(before, after, changed),
+        )
     return control
 
 
-@transaction.atomic
+@access.protected
 def control_done(
     *, actor: User, control: PeriodicControl, done_on: date, note: str
 ) -> ControlCompletion:

@@ -55,6 +55,10 @@ QUESTION_FIELDS = (
 )
 # A scale longer than this is not a scale a child answers on a phone.
 MAX_SCALE_STEPS = 11
+STATUS_ACTIONS = {
+    SurveyStatus.OPEN: AuditAction.SURVEY_PUBLISH,
+    SurveyStatus.CLOSED: AuditAction.SURVEY_CLOSE,
+}
 
 
 class SurveyRefused(ValueError):
@@ -69,7 +73,7 @@ class SurveyRefused(ValueError):
         self.errors = errors or {}
 
 
-@transaction.atomic
+@access.protected
 def create_survey(*, actor: User, fields: dict) -> Survey:
     access.require(actor, ADD)
     survey = Survey(created_by=actor, status=SurveyStatus.DRAFT)
@@ -77,14 +81,14 @@ def create_survey(*, actor: User, fields: dict) -> Survey:
     survey.save()
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.SURVEY_DRAFT,
         target=survey,
         details={"title": survey.title_ky},
     )
     return survey
 
 
-@transaction.atomic
+@access.protected
 def update_survey(*, actor: User, survey: Survey, fields: dict) -> Survey:
     access.require(actor, CHANGE, survey)
     # The old values come from the row: a ModelForm has already written the new
@@ -94,14 +98,22 @@ def update_survey(*, actor: User, survey: Survey, fields: dict) -> Survey:
     old = {name: _jsonable(getattr(stored, name)) for name in SURVEY_FIELDS}
     _set_survey_fields(stored, fields)
     new = {name: _jsonable(getattr(stored, name)) for name in SURVEY_FIELDS}
-    changed = {name: [old[name], new[name]] for name in old if old[name] != new[name]}
+    changed = [name for name in old if old[name] != new[name]]
     for name in SURVEY_FIELDS:
         setattr(survey, name, getattr(stored, name))
     if not changed:
         # The form sent back as it was shown: nothing to save or to record.
         return survey
-    stored.save(update_fields=list(changed))
-    record(actor=actor, action=AuditAction.UPDATE, target=survey, details=changed)
+    stored.save(update_fields=changed)
+    record(
+        actor=actor,
+        action=AuditAction.SURVEY_EDIT,
+        target=survey,
+        details={
+            "old": {name: old[name] for name in changed},
+            "new": {name: new[name] for name in changed},
+        },
+    )
     return survey
 
 
@@ -129,7 +141,7 @@ def _require_draft(survey: Survey) -> None:
         raise SurveyRefused(_("Only a draft survey can be changed."))
 
 
-@transaction.atomic
+@access.protected
 def add_question(
     *,
     actor: User,
@@ -159,9 +171,9 @@ def add_question(
     )
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.QUESTION_ADD,
         target=survey,
-        details={"question_added": question.order, "kind": question.kind},
+        details={"question": question.order, "kind": question.kind},
     )
     return question
 
@@ -196,7 +208,7 @@ def _check_question(question: Question, options) -> None:
         raise SurveyRefused(_("Only scales and choice questions have labels."))
 
 
-@transaction.atomic
+@access.protected
 def delete_question(*, actor: User, question: Question) -> None:
     survey = question.survey
     access.require(actor, CHANGE, survey)
@@ -208,13 +220,13 @@ def delete_question(*, actor: User, question: Question) -> None:
         later.save(update_fields=["order"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.QUESTION_REMOVE,
         target=survey,
-        details={"question_removed": order},
+        details={"question": order},
     )
 
 
-@transaction.atomic
+@access.protected
 def publish_survey(*, actor: User, survey: Survey) -> Survey:
     """Opens the survey and records its audience as it is now."""
     access.require(actor, CHANGE, survey)
@@ -227,7 +239,7 @@ def publish_survey(*, actor: User, survey: Survey) -> Survey:
     return _set_status(actor, survey, locked, SurveyStatus.OPEN)
 
 
-@transaction.atomic
+@access.protected
 def close_survey(*, actor: User, survey: Survey) -> Survey:
     """Closes the survey and fixes its audience for good: the response rate of a
     closed survey no longer moves when people join or leave the school.
@@ -256,17 +268,17 @@ def _set_status(
         setattr(survey, name, getattr(locked, name))
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=STATUS_ACTIONS[status],
         target=survey,
         details={
-            "status": [old[0], status.value],
-            "audience_size": [old[1], size],
+            "old": {"status": old[0], "audience_size": old[1]},
+            "new": {"status": status.value, "audience_size": size},
         },
     )
     return survey
 
 
-@transaction.atomic
+@access.protected
 def submit_response(*, actor: User, survey: Survey, answers: dict) -> Response:
     """Store one person's answers, once. ``answers`` maps a question's pk to an
     int (scale, yes/no, one choice, number), a list of ints (several choices),
@@ -364,7 +376,7 @@ def _rows_for(question: Question, given) -> list[tuple]:
     return [(question, value, "") for value in values]
 
 
-@transaction.atomic
+@access.protected
 def write_conclusions(*, actor: User, survey: Survey, text: str) -> Survey:
     access.require(actor, CHANGE, survey)
     old = survey.conclusions
@@ -374,14 +386,17 @@ def write_conclusions(*, actor: User, survey: Survey, text: str) -> Survey:
     survey.save(update_fields=["conclusions"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.CONCLUSIONS,
         target=survey,
-        details={"conclusions": [old, survey.conclusions]},
+        details={
+            "old": {"conclusions": old},
+            "new": {"conclusions": survey.conclusions},
+        },
     )
     return survey
 
 
-@transaction.atomic
+@access.protected
 def add_recommendation(
     *, actor: User, survey: Survey, text: str, responsible: User, due_on: date
 ) -> Recommendation:
@@ -397,7 +412,7 @@ def add_recommendation(
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.RECOMMENDATION_ADD,
         target=recommendation,
         details={
             "survey": survey.pk,
@@ -408,7 +423,7 @@ def add_recommendation(
     return recommendation
 
 
-@transaction.atomic
+@access.protected
 def set_recommendation_status(
     *, actor: User, recommendation: Recommendation, status: RecommendationStatus
 ) -> Recommendation:
@@ -418,14 +433,19 @@ def set_recommendation_status(
     recommendation.save(update_fields=["status"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.RECOMMENDATION_DONE
+        if status == RecommendationStatus.DONE
+        else AuditAction.RECOMMENDATION_REOPEN,
         target=recommendation,
-        details={"status": [old, RecommendationStatus(status).value]},
+        details={
+            "old": {"status": old},
+            "new": {"status": RecommendationStatus(status).value},
+        },
     )
     return recommendation
 
 
-@transaction.atomic
+@access.protected
 def copy_survey(*, actor: User, survey: Survey) -> Survey:
     """A new draft with the same texts, audience and questions, to run again."""
     access.require(actor, ADD)
@@ -459,14 +479,14 @@ def copy_survey(*, actor: User, survey: Survey) -> Survey:
         )
     record(
         actor=actor,
-        action=AuditAction.COPY,
+        action=AuditAction.SURVEY_COPY,
         target=copy,
         details={"copied_from": survey.pk},
     )
     return copy
 
 
-@transaction.atomic
+@access.protected
 def record_results_read(
     *, actor: User, survey: Survey, action: AuditAction, details: dict | None = None
 ) -> None:

@@ -304,21 +304,19 @@ def _claims(since: int) -> list[tuple[str, dict]]:
     return [
         (event.action, event.details)
         for event in AuditEvent.objects.filter(seq__gt=since).order_by("seq")
-        if event.action in CLAIMS or event.details.get("changes")
+        if event.action in CLAIMS or _named(event.details)
     ]
 
 
 def _named(details: dict) -> set[str]:
-    """The fields an audit event says were changed, in the trail's three
-    shapes: {"changes": {field: …}}, {"fields": [field, …]}, {field: [old, new]}."""
-    if details.get("changes"):
-        return set(details["changes"])
-    if isinstance(details.get("fields"), list):
-        return set(details["fields"])
+    """The fields an audit event says were changed: the keys of its "old" and
+    "new", and of each row of its "field_log" (AuditEvent.details)."""
+    holders = [details, *details.get("field_log", [])]
     return {
-        key
-        for key, value in details.items()
-        if isinstance(value, list) and len(value) == 2
+        name
+        for holder in holders
+        for side in ("old", "new")
+        for name in holder.get(side) or {}
     }
 
 

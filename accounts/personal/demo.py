@@ -111,7 +111,7 @@ def seed() -> None:
         )
         record(
             actor=parent,
-            action=AuditAction.CREATE,
+            action=AuditAction.REQUEST_MAKE,
             target=made,
             details={"kind": made.kind, "subject": student.pk, "field": ""},
         )

@@ -120,19 +120,14 @@ def consent_history(*, student: User) -> QuerySet[Consent]:
 
 def request_visible(*, user: User, pk) -> PersonalDataRequest:
     """A request the person made about themself or their child, or a handler's."""
-    request = (
-        PersonalDataRequest.objects.filter(pk=pk)
-        .select_related("subject", "requested_by", "closed_by")
-        .first()
+    return access.get_visible(
+        user,
+        "accounts.view_personaldatarequest",
+        PersonalDataRequest.objects.select_related(
+            "subject", "requested_by", "closed_by"
+        ),
+        pk=pk,
     )
-    if request is None:
-        raise access.NotVisible("accounts.request_personal_data")
-    if not (
-        access.can(user, "accounts.request_personal_data", request.subject)
-        or access.can(user, "accounts.handle_personal_request")
-    ):
-        raise access.NotVisible("accounts.request_personal_data", request)
-    return request
 
 
 @dataclass(frozen=True)

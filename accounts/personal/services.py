@@ -8,7 +8,6 @@ into the audit trail: a reveal records which field, a change which fields.
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ from accounts.models import (
 from accounts.personal import selectors
 from accounts.personal.pin import validate_birth_date, validate_pin
 from audit.models import AuditAction
-from audit.services import record
+from audit.services import MASK, record
 
 # The fields kept encrypted, in the order a page shows them.
 SENSITIVE_FIELDS = ("birth_date", "pin", "address", "phone")
@@ -48,7 +47,7 @@ def _target(person: User):
     return saved if saved is not None else person
 
 
-@transaction.atomic
+@access.protected
 def record_open(*, actor: User, person: User) -> PersonRecord:
     """The person's record, masked on the page; the opening is recorded."""
     access.require_visible(actor, "accounts.view_personrecord", person)
@@ -57,7 +56,7 @@ def record_open(*, actor: User, person: User) -> PersonRecord:
     return personal_record
 
 
-@transaction.atomic
+@access.protected
 def field_reveal(*, actor: User, person: User, field: str):
     """One sensitive value, shown on request; which field is recorded, not its value."""
     access.require_visible(actor, "accounts.view_personrecord", person)
@@ -102,7 +101,7 @@ def clean_record_values(
     return values
 
 
-@transaction.atomic
+@access.protected
 def record_update(
     *, actor: User, person: User, values: dict[str, object]
 ) -> PersonRecord:
@@ -121,11 +120,13 @@ def _apply(*, actor: User, person: User, values: dict, details: dict) -> PersonR
         setattr(personal_record, name, value)
     personal_record.updated_at = timezone.now()
     personal_record.save()
+    # Which fields changed, never their values (module docstring).
+    hidden = dict.fromkeys(sorted(values), MASK)
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.PERSONAL_DATA_CHANGE,
         target=personal_record,
-        details={"fields": sorted(values), **details},
+        details={**details, "old": hidden, "new": hidden},
     )
     return personal_record
 
@@ -133,7 +134,7 @@ def _apply(*, actor: User, person: User, values: dict, details: dict) -> PersonR
 # Consent (photos, publication)
 
 
-@transaction.atomic
+@access.protected
 def consent_set(
     *, actor: User, student: User, kind: ConsentKind, granted: bool
 ) -> Consent:
@@ -147,7 +148,7 @@ def consent_set(
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.CONSENT_GIVE if granted else AuditAction.CONSENT_WITHDRAW,
         target=consent,
         details={"student": student.pk, "consent": kind, "granted": granted},
     )
@@ -157,7 +158,7 @@ def consent_set(
 # Requests
 
 
-@transaction.atomic
+@access.protected
 def request_create(
     *,
     actor: User,
@@ -199,7 +200,7 @@ def request_create(
     )
     record(
         actor=actor,
-        action=AuditAction.CREATE,
+        action=AuditAction.REQUEST_MAKE,
         target=request,
         details={"kind": kind, "subject": subject.pk, "field": field},
     )
@@ -221,7 +222,17 @@ def _close(request: PersonalDataRequest, *, actor: User, status: RequestStatus):
     request.closed_by = actor
 
 
-@transaction.atomic
+def _closed(request: PersonalDataRequest, **facts) -> dict:
+    """The details of a request's closing: its kind, and open -> the new status."""
+    return {
+        "kind": request.kind,
+        **facts,
+        "old": {"status": RequestStatus.OPEN.value},
+        "new": {"status": request.status},
+    }
+
+
+@access.protected
 def copy_prepare(*, actor: User, request: PersonalDataRequest) -> PersonalDataRequest:
     """The copy is ready: the person downloads it from their cabinet."""
     access.require(actor, "accounts.handle_personal_request")
@@ -230,14 +241,14 @@ def copy_prepare(*, actor: User, request: PersonalDataRequest) -> PersonalDataRe
     request.save(update_fields=["status", "closed_at", "closed_by"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.REQUEST_ANSWER,
         target=request,
-        details={"status": RequestStatus.DONE},
+        details=_closed(request),
     )
     return request
 
 
-@transaction.atomic
+@access.protected
 def certificate_issue(
     *, actor: User, request: PersonalDataRequest
 ) -> PersonalDataRequest:
@@ -266,7 +277,7 @@ def certificate_issue(
         actor=actor,
         action=AuditAction.ISSUE,
         target=request,
-        details={"number": request.certificate_number, "subject": subject.pk},
+        details=_closed(request, number=request.certificate_number, subject=subject.pk),
     )
     return request
 
@@ -305,7 +316,7 @@ def _school_year(today: date) -> str:
     return f"{start}–{start + 1}"
 
 
-@transaction.atomic
+@access.protected
 def correction_approve(
     *, actor: User, request: PersonalDataRequest
 ) -> PersonalDataRequest:
@@ -325,14 +336,14 @@ def correction_approve(
     request.save(update_fields=["status", "closed_at", "closed_by"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.REQUEST_ANSWER,
         target=request,
-        details={"status": RequestStatus.DONE},
+        details=_closed(request),
     )
     return request
 
 
-@transaction.atomic
+@access.protected
 def request_refuse(
     *, actor: User, request: PersonalDataRequest, reason: str
 ) -> PersonalDataRequest:
@@ -348,9 +359,9 @@ def request_refuse(
     request.save(update_fields=["status", "closed_at", "closed_by", "reason"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.REQUEST_REFUSE,
         target=request,
-        details={"status": RequestStatus.REFUSED},
+        details=_closed(request, reason=request.reason),
     )
     return request
 
@@ -360,7 +371,7 @@ def _ready(request: PersonalDataRequest, kind: RequestKind) -> None:
         raise access.NotVisible("accounts.request_personal_data", request)
 
 
-@transaction.atomic
+@access.protected
 def copy_export(*, actor: User, request: PersonalDataRequest, file_format: str) -> dict:
     """Everything the school holds on the person, for that person (or their parent)."""
     access.require_visible(actor, "accounts.request_personal_data", request.subject)
@@ -375,7 +386,7 @@ def copy_export(*, actor: User, request: PersonalDataRequest, file_format: str) 
     return data
 
 
-@transaction.atomic
+@access.protected
 def certificate_download(*, actor: User, request: PersonalDataRequest) -> dict:
     """What the certificate says, for the person, their parent or the records office."""
     if not access.can(actor, "accounts.issue_certificate"):

@@ -298,8 +298,12 @@ def my_class(request):
     charges = list(ClassTeacher.objects.filter(teacher=request.user))
     if not charges:
         raise access.NotVisible("accounts.view_personrecord")
-    students = User.objects.filter(
-        school_class__in=[charge.school_class for charge in charges],
-        is_active=True,
+    students = access.visible(
+        request.user,
+        "accounts.view_personrecord",
+        User.objects.filter(
+            school_class__in=[charge.school_class for charge in charges],
+            is_active=True,
+        ),
     ).order_by("school_class", "last_name", "first_name")
     return render(request, "personal/my_class.html", {"students": students})

@@ -13,6 +13,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts import access
 from accounts.models import UserSession
 from accounts.security import network, services
 
@@ -25,7 +26,7 @@ ABSOLUTE = "portal_absolute_seconds"
 
 def session_limits(user) -> tuple[int, int]:
     """(idle, absolute) seconds: shorter for staff-side accounts."""
-    kind = "staff" if user.has_perm("accounts.short_sessions") else "others"
+    kind = "staff" if access.can(user, "accounts.short_sessions") else "others"
     return (
         settings.PORTAL_SESSION_IDLE_MINUTES[kind] * 60,
         settings.PORTAL_SESSION_ABSOLUTE_HOURS[kind] * 3600,

@@ -28,6 +28,7 @@ from accounts.models import (
     UserSession,
 )
 from accounts.security import calendar, network, notices, secondfactor, selectors
+from audit import field_log
 from audit.context import current_request
 from audit.models import AuditAction, AuditOutcome
 from audit.services import record
@@ -87,7 +88,7 @@ def _delete_django_session(session_key: str) -> None:
     engine.SessionStore(session_key=session_key).delete()
 
 
-@transaction.atomic
+@access.protected
 def end_session(*, actor: User | None, session: UserSession, reason: str) -> None:
     """End one session: its cookie no longer signs anyone in."""
     # A person ends only their own sessions; the page looks them up by owner too.
@@ -136,6 +137,7 @@ def end_all_sessions(
 
 
 @transaction.atomic
+@field_log.business_action()
 def report_breach(*, actor: User) -> Incident:
     """Every session ends at once, the password must change, support is told."""
     now = timezone.now()
@@ -146,17 +148,18 @@ def report_breach(*, actor: User) -> Incident:
     )
     actor.must_change_password = True
     actor.save(update_fields=["must_change_password"])
-    end_all_sessions(actor=actor, person=actor, reason=SessionEnd.BREACH_REPORT)
+    # Recorded before the sessions end: the report carries the account's diff.
     record(
         actor=actor,
         action=AuditAction.BREACH_REPORT,
         target=incident,
         details={"due": incident.due_at.isoformat()},
     )
+    end_all_sessions(actor=actor, person=actor, reason=SessionEnd.BREACH_REPORT)
     return incident
 
 
-@transaction.atomic
+@access.protected
 def close_incident(*, actor: User, incident: Incident, note: str) -> Incident:
     access.require(actor, "accounts.handle_incident", incident)
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -169,9 +172,12 @@ def close_incident(*, actor: User, incident: Incident, note: str) -> Incident:
     incident.save(update_fields=["status", "closed_at", "closed_by", "note"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.INCIDENT_CLOSE,
         target=incident,
-        details={"status": [IncidentStatus.OPEN, IncidentStatus.CLOSED]},
+        details={
+            "old": {"status": IncidentStatus.OPEN.value},
+            "new": {"status": IncidentStatus.CLOSED.value},
+        },
     )
     return incident
 
@@ -226,7 +232,7 @@ def failure_counted(*, username: str) -> None:
         )
 
 
-@transaction.atomic
+@access.protected
 def unlock(*, actor: User, username: str, address: str | None) -> int:
     """Lift a pause: of the username from one address, or (no address) the guard
     against guessing it from all of them, with every pause of it."""
@@ -255,6 +261,7 @@ def unlock(*, actor: User, username: str, address: str | None) -> int:
 
 
 @transaction.atomic
+@field_log.business_action()
 def change_password(
     *, actor: User, new_password: str, current_session_key: str | None
 ) -> None:
@@ -262,13 +269,14 @@ def change_password(
     actor.set_password(new_password)
     actor.must_change_password = False
     actor.save(update_fields=["password", "must_change_password"])
+    # Recorded before the sessions end: the change carries the account's diff.
+    record(actor=actor, action=AuditAction.PASSWORD_CHANGE, target=actor)
     end_all_sessions(
         actor=actor,
         person=actor,
         reason=SessionEnd.PASSWORD_CHANGE,
         keep_key=current_session_key,
     )
-    record(actor=actor, action=AuditAction.PASSWORD_CHANGE, target=actor)
 
 
 def _clear_failures(person: User) -> None:
@@ -281,11 +289,11 @@ def _require_may_reset(actor: User, person: User) -> None:
     access.require(actor, "accounts.reset_password", person)
     # A temporary password for an officer's account is a way into everything
     # the officer sees: only those who may reset such accounts get it.
-    if person.has_perm("accounts.require_second_factor") or person.is_superuser:
+    if access.can(person, "accounts.require_second_factor") or person.is_superuser:
         access.require(actor, "accounts.reset_privileged_password", person)
 
 
-@transaction.atomic
+@access.protected
 def reset_with_temporary_password(*, actor: User, person: User) -> str:
     """Returns the temporary password: show it once, keep it nowhere."""
     _require_may_reset(actor, person)
@@ -297,18 +305,19 @@ def reset_with_temporary_password(*, actor: User, person: User) -> str:
     person.set_password(temporary)
     person.must_change_password = True
     person.save(update_fields=["password", "must_change_password"])
-    end_all_sessions(actor=actor, person=person, reason=SessionEnd.PASSWORD_RESET)
-    _clear_failures(person)
+    # Recorded before the sessions end: the reset carries the account's diff.
     record(
         actor=actor,
         action=AuditAction.PASSWORD_RESET,
         target=person,
         details={"method": "temporary_password"},
     )
+    end_all_sessions(actor=actor, person=person, reason=SessionEnd.PASSWORD_RESET)
+    _clear_failures(person)
     return temporary
 
 
-@transaction.atomic
+@access.protected
 def reset_with_link(*, actor: User, person: User) -> tuple[str, str]:
     """(uidb64, token) of a one-time link; it dies when the password changes."""
     _require_may_reset(actor, person)
@@ -323,19 +332,21 @@ def reset_with_link(*, actor: User, person: User) -> tuple[str, str]:
 
 
 @transaction.atomic
+@field_log.business_action()
 def set_password_from_link(*, person: User, new_password: str) -> None:
     """The link's owner sets a new password; the link and every session die."""
     person.set_password(new_password)
     person.must_change_password = False
     person.save(update_fields=["password", "must_change_password"])
-    end_all_sessions(actor=person, person=person, reason=SessionEnd.PASSWORD_RESET)
-    _clear_failures(person)
+    # Recorded before the sessions end: the change carries the account's diff.
     record(
         actor=person,
         action=AuditAction.PASSWORD_CHANGE,
         target=person,
         details={"via": "reset_link"},
     )
+    end_all_sessions(actor=person, person=person, reason=SessionEnd.PASSWORD_RESET)
+    _clear_failures(person)
 
 
 # Second factor
@@ -435,7 +446,7 @@ def _proved_with(proof: Proof | None) -> str:
     return "+".join(part for part in ("password", proof.code) if part)
 
 
-@transaction.atomic
+@access.protected
 def confirm_enrolment(
     *,
     actor: User,
@@ -543,13 +554,13 @@ def verify_second_factor(*, person: User, code: str) -> bool:
     return bool(method)
 
 
-@transaction.atomic
+@access.protected
 def remove_second_factor(
     *, actor: User, proof: Proof | None, keep_session_key: str | None = None
 ) -> None:
     """Only for a person whose role does not require a second factor, and only
     with the proof of this request (password and a code)."""
-    if actor.has_perm("accounts.require_second_factor"):
+    if access.can(actor, "accounts.require_second_factor"):
         raise access.Forbidden("accounts.require_second_factor", actor)
     _require_proof(actor, proof)
     if not selectors.has_second_factor(user=actor):
@@ -601,7 +612,7 @@ def _tell(person: User, kind: str, **facts) -> SecurityNotice:
     return notice
 
 
-@transaction.atomic
+@access.protected
 def mark_notice_read(*, actor: User, notice: SecurityNotice) -> None:
     if notice.person_id != actor.pk:
         raise access.NotVisible("accounts.view_securitynotice", notice)
@@ -612,7 +623,10 @@ def mark_notice_read(*, actor: User, notice: SecurityNotice) -> None:
     notice.save(update_fields=["read_at"])
     record(
         actor=actor,
-        action=AuditAction.UPDATE,
+        action=AuditAction.NOTICE_READ,
         target=notice,
-        details={"read_at": {"old": None, "new": notice.read_at.isoformat()}},
+        details={
+            "old": {"read_at": None},
+            "new": {"read_at": notice.read_at.isoformat()},
+        },
     )

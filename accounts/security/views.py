@@ -92,7 +92,7 @@ def login(request):
             }
             return redirect("security:second_factor_verify")
         auth_login(request, user)
-        if not has_factor and user.has_perm("accounts.require_second_factor"):
+        if not has_factor and access.can(user, "accounts.require_second_factor"):
             request.session[MUST_ENROL] = True
         return redirect(next_url)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
@@ -323,7 +323,7 @@ def second_factor(request, proof_form=None):
         "account_security/second_factor.html",
         {
             "has_second_factor": has_factor,
-            "required": request.user.has_perm("accounts.require_second_factor"),
+            "required": access.can(request.user, "accounts.require_second_factor"),
             "backup_codes_left": selectors.unused_backup_codes(user=request.user),
             "form": proof_form or ProofForm(with_code=has_factor),
         },
@@ -476,7 +476,7 @@ def _base32(device: Authenticator) -> str:
 @require_POST
 @sensitive_post_parameters()
 def second_factor_remove(request):
-    if request.user.has_perm("accounts.require_second_factor"):
+    if access.can(request.user, "accounts.require_second_factor"):
         raise access.Forbidden("accounts.require_second_factor", request.user)
     proof, form = _proof(request, services.ProofPurpose.REMOVE)
     if proof is None:
@@ -524,13 +524,12 @@ def incidents(request):
 
 
 def incident(request, pk):
-    found = Incident.objects.select_related("reporter", "closed_by").filter(pk=pk)
-    item = found.first()
-    if item is None or (
-        item.reporter_id != request.user.pk
-        and not access.can(request.user, "accounts.view_incident", item)
-    ):
-        raise access.NotVisible("accounts.view_incident", item)
+    item = access.get_visible(
+        request.user,
+        "accounts.view_incident",
+        Incident.objects.select_related("reporter", "closed_by"),
+        pk=pk,
+    )
     return render(
         request,
         "account_security/incident.html",

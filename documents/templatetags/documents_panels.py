@@ -15,8 +15,8 @@ def records_office_panel(context):
         return {"visible": False}
     return {
         "visible": True,
-        "overdue": list(selectors.open_custody(overdue_only=True)[:20]),
-        "issued_today": list(selectors.issued_today()[:20]),
+        "overdue": list(selectors.open_custody(user=user, overdue_only=True)[:20]),
+        "issued_today": list(selectors.issued_today(user=user)[:20]),
     }
 
 

@@ -12,7 +12,8 @@ def submit(client, response, values: dict, *, having: str = "", action: str = ""
     ``action``) and send it.
 
     Every name in ``values`` must be a control of that form: a test cannot fill
-    in a field the page does not show.
+    in a field the page does not show. A list is every value of the name (the
+    boxes ticked, the options chosen).
     """
     assert response.status_code in (200, 429), response.status_code
     html = response.content.decode()
@@ -26,5 +27,10 @@ def submit(client, response, values: dict, *, having: str = "", action: str = ""
     data: dict[str, list[str]] = {}
     for name, value in form.data():
         data.setdefault(name, []).append(value)
-    data.update({name: [value] for name, value in values.items()})
+    data.update(
+        {
+            name: value if isinstance(value, list) else [value]
+            for name, value in values.items()
+        }
+    )
     return client.post(form.action_of() or page_path(response), data)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Incident, IncidentStatus, UserSession
 from audit.models import AuditAction, AuditEvent
+from audit.services import MASK
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,13 @@ def test_report_ends_every_session_and_opens_an_incident(sign_in_as, student):
     assert student.must_change_password
     event = AuditEvent.objects.get(action=AuditAction.BREACH_REPORT)
     assert (event.actor, event.target_id) == (student, str(incident.pk))
+    # The account's change goes with the report, not as a "Changed" of its own.
+    (account,) = event.details["field_log"]
+    assert (account["target_id"], account["new"]) == (
+        str(student.pk),
+        {"must_change_password": MASK},
+    )
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
 
 
 def test_get_only_asks_for_confirmation(sign_in_as, student):
@@ -88,8 +96,9 @@ def test_support_closes_with_a_note(client, student, support):
         "Password reset.",
         support,
     )
-    event = AuditEvent.objects.get(action=AuditAction.UPDATE, actor=support)
+    event = AuditEvent.objects.get(action=AuditAction.INCIDENT_CLOSE, actor=support)
     assert event.target_id == str(incident.pk)
+    assert event.details == {"old": {"status": "open"}, "new": {"status": "closed"}}
 
 
 def test_a_student_may_not_see_the_list_or_others_incidents(client, student, parent):
@@ -109,7 +118,8 @@ def test_the_reporter_may_not_close_it(client, student):
         f"/account/incidents/{incident.pk}/close/", {"note": "Nothing"}
     )
 
-    assert response.status_code == 404
+    # The reporter sees their incident (access.IncidentPolicy) but may not close it.
+    assert response.status_code == 403
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.OPEN
 

@@ -7,6 +7,7 @@ from django.test import Client
 
 from accounts.models import User
 from audit.models import AuditAction, AuditEvent
+from audit.services import MASK
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,9 @@ def test_temporary_password_is_shown_once_and_must_be_changed(
     event = AuditEvent.objects.get(action=AuditAction.PASSWORD_RESET)
     assert (event.actor, event.target_id) == (support, str(student.pk))
     assert temporary not in str(event.details)
+    (account,) = event.details["field_log"]
+    assert account["new"] == {"must_change_password": MASK}  # "password" in its name
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
     assert temporary not in client.get("/account/password/reset/").content.decode()
 
     browser = Client()

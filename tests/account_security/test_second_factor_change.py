@@ -293,8 +293,14 @@ def test_the_notice_stays_until_the_person_has_read_it(teacher, student):
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert "Your second factor was turned off" not in browser.get("/").content.decode()
-    event = AuditEvent.objects.get(action=AuditAction.UPDATE, target_id=str(notice.pk))
+    event = AuditEvent.objects.get(
+        action=AuditAction.NOTICE_READ, target_id=str(notice.pk)
+    )
     assert event.actor == teacher
+    assert event.details == {
+        "old": {"read_at": None},
+        "new": {"read_at": notice.read_at.isoformat()},
+    }
     assert browser.post(f"/account/notices/{others.pk}/read/").status_code == 404
     others.refresh_from_db()
     assert others.read_at is None

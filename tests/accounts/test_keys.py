@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from accounts import keys
 from accounts.checks import keys_fit_the_data
 from accounts.models import KeyFingerprint, KeyPurpose, PersonRecord
-from audit.models import AuditAction
+from audit.models import AuditAction, AuditEvent
 from audit.services import record
 from office import health
 
@@ -138,6 +138,9 @@ def test_after_rotation_the_old_key_is_retired_and_may_go(
     assert keys.problems() == []
     assert PersonRecord.objects.get(person=school_with_data).pin == "123"
     assert KeyFingerprint.objects.get(fingerprint=keys.fingerprint(KEY_A)).retired_at
+    rotated = AuditEvent.objects.get(action=AuditAction.KEYS_ROTATE)
+    assert (rotated.actor, rotated.target_label) == (None, "PORTAL_ENCRYPTION_KEYS")
+    assert rotated.details["rotated_values"] >= 1
 
 
 def test_an_older_installation_without_fingerprints_is_checked_on_its_data(

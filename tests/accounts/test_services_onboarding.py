@@ -11,13 +11,6 @@ from accounts.models import Onboarding
 from tests.trail import service_events
 
 
-class OfficialUseThing:
-    """Stands for any object marked for official use."""
-
-    is_official_use = True
-    pk = 1
-
-
 def fresh(user):
     return type(user).objects.get(pk=user.pk)
 
@@ -61,14 +54,6 @@ def test_a_stale_briefing_no_longer_clears(teacher, security_officer, settings):
     )
 
     assert not access.is_cleared(fresh(teacher))
-
-
-def test_official_use_material_needs_clearance_whatever_the_role(
-    records_officer, security_officer, monkeypatch
-):
-    monkeypatch.setattr(type(records_officer), "has_perm", lambda *a, **k: True)
-
-    assert not access.can(fresh(records_officer), "anything.view", OfficialUseThing())
 
 
 def test_students_are_not_onboarded(student):

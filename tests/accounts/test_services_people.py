@@ -22,10 +22,17 @@ def test_administrator_creates_a_student_with_a_temporary_password(administrator
     assert person.check_password(password)
     assert person.must_change_password
     assert selectors.roles_of(user=person) == [Role.STUDENT]
-    event = service_events().get(action=AuditAction.CREATE)
+    event = service_events().get(action=AuditAction.ACCOUNT_OPEN)
     assert (event.actor, event.target_id) == (administrator, str(person.pk))
-    assert event.details == {"roles": ["student"], "class": "5A"}
+    assert (event.details["roles"], event.details["class"]) == (["student"], "5A")
+    (account,) = event.details["field_log"]
+    assert (account["target_type"], account["target_id"]) == (
+        "accounts.user",
+        str(person.pk),
+    )
+    assert (account["old"], account["new"]["username"]) == ({}, "aidai")
     assert password not in str(event.details)
+    assert "password" not in account["new"]
 
 
 def test_an_appointed_role_is_not_offered_on_the_people_pages(administrator):
@@ -51,7 +58,8 @@ def test_a_teacher_may_not_create_people(teacher):
             roles=[Role.STAFF],
         )
 
-    assert not service_events().exists()
+    # The refusal alone is in the trail, recorded by the service itself.
+    assert [e.action for e in service_events()] == [AuditAction.DENIED]
 
 
 def test_roles_are_set_exactly_and_each_change_is_recorded(administrator, teacher):

@@ -39,7 +39,9 @@ def test_sign_head_refuses_who_may_not_see_reports_and_changes_nothing(teacher):
         services.sign_head(actor=teacher)
 
     assert not SignedHead.objects.exists()
-    assert AuditEvent.objects.count() == before
+    # Only the refusal is added to the trail.
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.latest("seq").action == AuditAction.DENIED
 
 
 def test_the_daily_command_signs_and_prints_the_public_key(db, capsys):

@@ -50,9 +50,11 @@ def test_the_records_officer_drafts_an_act(act, records_officer, commission):
     assert set(act.members.values_list("person", flat=True)) == {
         p.pk for p in commission
     }
-    assert AuditEvent.objects.filter(
-        action=AuditAction.CREATE, target_type="documents.destructionact"
-    ).exists()
+    event = AuditEvent.objects.get(
+        action=AuditAction.ACT_DRAFT, target_type="documents.destructionact"
+    )
+    assert (event.actor, event.details["number"]) == (records_officer, act.number)
+    assert set(event.details["members"]) == {p.pk for p in commission}
 
 
 @pytest.mark.parametrize("case", ["not_eligible", "destroyed", "in_custody"])
@@ -110,7 +112,7 @@ def test_confirming_twice_is_harmless(act, teacher, password):
     assert act.members.get(person=teacher).confirmed_at is not None
     assert (
         AuditEvent.objects.filter(
-            action=AuditAction.APPROVE, actor=teacher, target_id=str(act.pk)
+            action=AuditAction.ACT_SIGN, actor=teacher, target_id=str(act.pk)
         ).count()
         == 1
     )

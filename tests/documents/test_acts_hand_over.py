@@ -3,7 +3,9 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts import access, selectors, services
 from accounts.models import AppointedRole, Appointment
@@ -11,6 +13,7 @@ from accounts.roles import Role
 from audit.models import AuditAction, AuditEvent
 from documents import acts
 from documents.models import HandOverAct
+from tests.account_security.browser import submit
 from tests.factories import UserFactory
 
 ORDER = {"order_number": "21-к", "order_date": date(2026, 9, 1)}
@@ -54,9 +57,13 @@ def test_the_act_lists_every_document_with_its_holder(act, teacher):
     lines = acts.hand_over_lines(act)
     assert len(lines) == 1
     assert lines[0].open_custodies[0].holder == teacher
-    assert AuditEvent.objects.filter(
-        action=AuditAction.CREATE, target_type="documents.handoveract"
-    ).exists()
+    drafted = AuditEvent.objects.get(
+        action=AuditAction.ACT_DRAFT, target_type="documents.handoveract"
+    )
+    assert (drafted.details["incoming"], drafted.details["documents"]) == (
+        act.incoming_id,
+        1,
+    )
 
 
 def test_replacing_the_records_officer_without_the_act_is_refused(
@@ -102,7 +109,21 @@ def test_three_confirmations_move_the_appointment_and_the_permissions(
     assert Role.RECORDS_OFFICER in selectors.roles_of(user=fresh(newcomer))
     assert Role.RECORDS_OFFICER not in selectors.roles_of(user=fresh(records_officer))
     assert fresh(newcomer).has_perm("documents.issue_document")
-    assert AuditEvent.objects.filter(action=AuditAction.HAND_OVER).count() == 3
+    signed = AuditEvent.objects.filter(action=AuditAction.ACT_SIGN)
+    assert [e.details["confirmed_as"] for e in signed.order_by("seq")] == [
+        ["outgoing"],
+        ["incoming"],
+    ]
+    handed_over = AuditEvent.objects.get(action=AuditAction.HAND_OVER)
+    assert (handed_over.actor, handed_over.details["confirmed_as"]) == (
+        director,
+        ["principal"],
+    )
+    appointed = AuditEvent.objects.get(
+        action=AuditAction.APPOINT, target_id=str(newcomer.pk)
+    )
+    assert appointed.actor == director
+    assert appointed.seq > handed_over.seq
 
 
 def test_a_document_missing_from_the_act_blocks_it_until_refreshed(
@@ -184,3 +205,109 @@ def test_outsiders_get_404_on_the_hand_over(client, act, student, support):
         client.force_login(person)
         response = client.get(reverse("documents:hand_over", args=[act.pk]))
         assert response.status_code == 404
+
+
+@pytest.fixture
+def deputy(db):
+    """Drafts hand-over acts, may not appoint officers: the permissions split."""
+    role = Group.objects.create(name="hand-over clerk")
+    role.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="documents",
+            codename__in=["add_handoveract", "view_handoveract"],
+        )
+    )
+    person = UserFactory(username="deputy", roles=[Role.STAFF])
+    person.groups.add(role)
+    return fresh(person)
+
+
+def test_split_permissions_the_principal_who_confirms_makes_the_appointment(
+    client, current, deputy, newcomer, records_officer, director, password
+):
+    assert not access.can(deputy, "accounts.appoint_officer")
+    assert not access.can(director, "accounts.appoint_officer")
+    client.force_login(deputy)
+    page = client.get(reverse("documents:hand_over_new"))
+    submit(
+        client,
+        page,
+        {
+            "incoming": str(newcomer.pk),
+            "order_number": "21-к",
+            "order_date": "2026-09-01",
+            "starts_on": "2026-09-20",
+        },
+        having="incoming",
+    )
+    act = HandOverAct.objects.get()
+    assert act.drafted_by == deputy
+
+    for person in (records_officer, newcomer, director):
+        client.force_login(person)
+        page = client.get(reverse("documents:hand_over", args=[act.pk]))
+        submit(client, page, {"password": password}, having="password")
+
+    act.refresh_from_db()
+    assert act.is_complete
+    appointment = Appointment.objects.get(
+        role=AppointedRole.RECORDS_OFFICER, ends_on__isnull=True
+    )
+    assert (appointment.person, appointment.appointed_by) == (newcomer, director)
+    appointed = AuditEvent.objects.get(action=AuditAction.APPOINT, actor=director)
+    assert appointed.target_id == str(newcomer.pk)
+    assert appointed.details["appointment"] == appointment.pk
+    # The appointment is in the trail once: its row goes with the APPOINT event.
+    assert not AuditEvent.objects.filter(
+        target_type="accounts.appointment", target_id=str(appointment.pk)
+    ).exists()
+    (row,) = [
+        line
+        for line in appointed.details["field_log"]
+        if line["target_type"] == "accounts.appointment"
+    ]
+    assert row["target_id"] == str(appointment.pk)
+
+
+def test_the_principal_confirming_first_still_makes_the_appointment(
+    current, deputy, newcomer, records_officer, director, password
+):
+    act = acts.draft_hand_over_act(
+        actor=deputy, incoming=newcomer, starts_on=date(2026, 9, 20), **ORDER
+    )
+    acts.confirm_hand_over_act(actor=director, act=act, password=password)
+    acts.confirm_hand_over_act(actor=records_officer, act=act, password=password)
+
+    acts.confirm_hand_over_act(actor=newcomer, act=act, password=password)
+
+    handed_over = AuditEvent.objects.get(action=AuditAction.HAND_OVER)
+    assert handed_over.actor == newcomer
+    appointed = AuditEvent.objects.get(
+        action=AuditAction.APPOINT, target_id=str(newcomer.pk)
+    )
+    assert appointed.actor == director
+    assert Appointment.objects.get(ends_on__isnull=True).appointed_by == director
+
+
+def test_an_act_lends_its_authority_only_to_its_principal_for_its_incoming(
+    current, deputy, newcomer, records_officer, director, password
+):
+    act = acts.draft_hand_over_act(
+        actor=deputy, incoming=newcomer, starts_on=date(2026, 9, 20), **ORDER
+    )
+    for person in (records_officer, newcomer, director):
+        acts.confirm_hand_over_act(actor=person, act=act, password=password)
+    other = UserFactory(username="other", roles=[Role.STAFF])
+
+    for actor, person in ((deputy, newcomer), (director, other)):
+        with pytest.raises(access.Forbidden):
+            services.appoint(
+                actor=actor,
+                person=person,
+                role=AppointedRole.RECORDS_OFFICER,
+                starts_on=date(2026, 9, 21),
+                replace_current=True,
+                hand_over=act,
+                **ORDER,
+            )
+    assert Appointment.objects.get(ends_on__isnull=True).person == newcomer

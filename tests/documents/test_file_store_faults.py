@@ -210,7 +210,7 @@ def test_a_file_left_by_an_outer_rollback_is_found_and_swept(
     assert files_in(attachment_dir) == []
     assert health.files_check().status == health.OK
     swept = AuditEvent.objects.order_by("seq").last()
-    assert (swept.action, swept.details["files"]) == (AuditAction.DELETE, 1)
+    assert (swept.action, swept.details["files"]) == (AuditAction.FILES_SWEEP, 1)
 
 
 def test_the_sweep_never_touches_a_file_a_document_names(

@@ -11,6 +11,7 @@ from documents.models import Correction, DocumentStatus
 
 def test_a_correction_keeps_old_new_and_reason(register, records_officer):
     document = register(records_officer, sheets=1)
+    correspondent = document.correspondent
 
     services.correct_document(
         actor=records_officer,
@@ -25,8 +26,13 @@ def test_a_correction_keeps_old_new_and_reason(register, records_officer):
         c.field: (c.old_value, c.new_value, c.reason) for c in Correction.objects.all()
     }
     assert rows["sheets"] == ("1", "3", "Typo on registration")
-    event = AuditEvent.objects.filter(action=AuditAction.UPDATE).last()
-    assert event.details["changes"]["sheets"] == {"old": "1", "new": "3"}
+    event = AuditEvent.objects.get(action=AuditAction.CORRECT)
+    assert event.actor == records_officer
+    assert event.details["reason"] == "Typo on registration"
+    assert (event.details["old"], event.details["new"]) == (
+        {"sheets": "1", "correspondent": correspondent},
+        {"sheets": "3", "correspondent": "Шаардык бөлүм"},
+    )
 
 
 def test_number_and_journal_are_not_correctable(register, records_officer):

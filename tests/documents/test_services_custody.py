@@ -40,7 +40,15 @@ def test_records_officer_issues_and_the_receiver_signs_with_their_password(
     custody.refresh_from_db()
     assert custody.received_at and custody.handed_back_at and custody.returned_at
     assert custody.return_confirmed_by == records_officer
-    assert AuditEvent.objects.filter(action=AuditAction.RETURN).count() == 2
+    steps = AuditEvent.objects.filter(
+        target_type="documents.document", target_id=str(document.pk)
+    ).order_by("seq")
+    assert [(e.action, e.actor) for e in steps if e.action != AuditAction.REGISTER] == [
+        (AuditAction.ISSUE, records_officer),
+        (AuditAction.SIGN_FOR, teacher),
+        (AuditAction.HAND_BACK, teacher),
+        (AuditAction.CONFIRM_RETURN, records_officer),
+    ]
 
 
 def test_a_wrong_password_is_refused_and_nothing_changes(
@@ -147,7 +155,7 @@ def test_a_holder_of_an_overdue_official_use_document_gets_no_other(
 
     with mock.patch("django.utils.timezone.now", return_value=tomorrow):
         assert late.is_overdue
-        assert list(services_overdue()) == [late]
+        assert list(services_overdue(records_officer)) == [late]
         with pytest.raises(ValidationError, match="overdue"):
             services.issue_document(
                 actor=records_officer, document=register(records_officer), to=teacher
@@ -155,10 +163,10 @@ def test_a_holder_of_an_overdue_official_use_document_gets_no_other(
     assert Custody.objects.count() == 1
 
 
-def services_overdue():
+def services_overdue(user):
     from documents import selectors
 
-    return selectors.open_custody(overdue_only=True)
+    return selectors.open_custody(user=user, overdue_only=True)
 
 
 def test_return_is_confirmed_only_by_the_records_officer(

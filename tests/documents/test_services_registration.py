@@ -27,7 +27,9 @@ def test_records_officer_registers_with_the_next_number_of_the_year(
         (2025, "2"),
         (2026, "1"),
     ]
-    event = AuditEvent.objects.filter(action=AuditAction.CREATE).order_by("seq").last()
+    event = (
+        AuditEvent.objects.filter(action=AuditAction.REGISTER).order_by("seq").last()
+    )
     assert event.actor == records_officer
     assert event.target_id == str(third.pk)
     assert event.details["number"] == "1"

@@ -20,7 +20,12 @@ def test_a_carrier_is_registered_with_a_unique_inventory_number(security_officer
         next_check_on=days(90),
     )
 
-    assert service_events().get(action=AuditAction.CREATE).target_id == str(carrier.pk)
+    event = service_events().get(action=AuditAction.ENTER)
+    assert event.target_id == str(carrier.pk)
+    assert event.details == {
+        "kind": CarrierKind.USB_DRIVE,
+        "category": CarrierCategory.PERSONAL_DATA,
+    }
     with pytest.raises(ValidationError, match="usb-007 is taken"):
         services.carrier_register(
             actor=security_officer,

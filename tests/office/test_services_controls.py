@@ -99,9 +99,8 @@ def test_a_school_adds_its_own_control(security_officer, teacher):
     )
 
     assert str(control) == "Сервер бөлмөсүнүн ачкычтарын текшерүү"
-    assert service_events().get(action=AuditAction.CREATE).details["responsible"] == (
-        teacher.pk
-    )
+    event = service_events().get(action=AuditAction.CONTROL_ADD)
+    assert event.details["responsible"] == teacher.pk
     with pytest.raises(ValidationError):
         services.control_create(
             actor=security_officer, title="x", frequency_days=30, next_due_on=days(-1)
@@ -126,8 +125,8 @@ def test_changing_a_default_keeps_its_title(security_officer, teacher):
         14,
         teacher,
     )
-    event = service_events().get(action=AuditAction.UPDATE)
+    event = service_events().get(action=AuditAction.CONTROL_CHANGE)
     assert event.details == {
-        "frequency_days": [7, 14],
-        "responsible": [None, teacher.pk],
+        "old": {"frequency_days": 7, "responsible": None},
+        "new": {"frequency_days": 14, "responsible": teacher.pk},
     }

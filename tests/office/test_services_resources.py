@@ -37,7 +37,7 @@ def test_the_security_officer_registers_a_resource_waiting_for_approval(
     resource = services.resource_create(actor=security_officer, **values(teacher))
 
     assert resource.approved_at is None
-    event = service_events().get(action=AuditAction.CREATE)
+    event = service_events().get(action=AuditAction.ENTER)
     assert (event.actor, event.target_id) == (security_officer, str(resource.pk))
     assert event.details["responsible"] == teacher.pk
     assert event.details["next_review_on"] == days(80).isoformat()
@@ -83,8 +83,10 @@ def test_a_change_is_recorded_with_old_and_new_and_needs_approval_again(
     resource.refresh_from_db()
     assert resource.location == "Бөлмө 12"
     assert resource.approved_at is None
-    event = service_events().get(action=AuditAction.UPDATE)
-    assert event.details["location"] == ["Сервер", "Бөлмө 12"]
+    event = service_events().get(action=AuditAction.ENTRY_CHANGE)
+    old, new = event.details["old"], event.details["new"]
+    assert (old["location"], new["location"]) == ("Сервер", "Бөлмө 12")
+    assert set(old) == set(new) and "name" not in old
 
 
 def test_an_existing_resource_may_keep_a_past_next_review(security_officer, resource):
@@ -117,7 +119,8 @@ def test_the_security_officer_may_not_approve_own_register(security_officer, res
 
     resource.refresh_from_db()
     assert resource.approved_at is None
-    assert not service_events().exists()
+    # Only the refusal, recorded by the service itself.
+    assert [e.action for e in service_events()] == [AuditAction.DENIED]
 
 
 def test_the_csv_export_neutralizes_formulas_and_is_recorded(

@@ -67,7 +67,7 @@ def test_bad_review_dates_show_an_error_by_the_field_and_save_nothing(
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert not ProtectedResource.objects.exists()
-    assert not service_events().filter(action=AuditAction.CREATE).exists()
+    assert not service_events().filter(action=AuditAction.ENTER).exists()
 
 
 def test_the_principal_approves_from_the_resource_page(client, director, resource):

@@ -118,6 +118,8 @@ def test_round_trip_keeps_every_row_and_every_file(school, settings, tmp_path):
     output = restore(archive)
 
     assert "Restored" in output
+    restored = AuditEvent.objects.get(action=AuditAction.RESTORE)
+    assert set(restored.details) == {"archive_made"}
     after = backup.row_counts()
     after.pop("audit_auditevent")  # the restore itself is recorded
     counts.pop("audit_auditevent")
@@ -627,6 +629,11 @@ def test_missing_files_come_back_and_nothing_existing_is_overwritten(
 
     assert "2 missing files came back" in output
     assert "No file the database lists is missing" in output
+    brought = AuditEvent.objects.get(action=AuditAction.FILES_RESTORE)
+    assert (brought.details["brought_back"], brought.details["still_missing"]) == (
+        2,
+        0,
+    )
     assert lost.read_bytes() == original
     assert signature.read_bytes() == signature_bytes
     assert other.read_bytes() == b"changed on disk"

@@ -12,7 +12,7 @@ from accounts.personal import selectors, services
 from accounts.personal.forms import RecordForm
 from accounts.roles import Role
 from audit.models import AuditAction
-from audit.services import record
+from audit.services import MASK, record
 from tests.personal.conftest import BORN, PIN
 from tests.trail import service_events
 
@@ -142,7 +142,7 @@ def test_a_pin_that_does_not_match_the_birth_date_saves_nothing(pupil, administr
 
     assert "pin" in error.value.error_dict
     assert PersonRecord.objects.get(person=pupil).pin == before.pin
-    assert not service_events().filter(action=AuditAction.UPDATE).exists()
+    assert not service_events().filter(action=AuditAction.PERSONAL_DATA_CHANGE).exists()
 
 
 def test_the_administrator_writes_a_record_without_reading_it(teacher, administrator):
@@ -154,8 +154,9 @@ def test_the_administrator_writes_a_record_without_reading_it(teacher, administr
 
     saved = PersonRecord.objects.get(person=teacher)
     assert saved.pin == "10909199000105"
-    event = service_events().get(action=AuditAction.UPDATE)
-    assert event.details == {"fields": ["birth_date", "pin"]}
+    event = service_events().get(action=AuditAction.PERSONAL_DATA_CHANGE)
+    hidden = {"birth_date": MASK, "pin": MASK}
+    assert event.details == {"old": hidden, "new": hidden}
 
 
 def test_the_same_pin_for_two_people_is_refused(pupil, administrator, teacher):

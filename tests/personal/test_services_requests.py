@@ -19,6 +19,7 @@ from accounts.models import (
 from accounts.personal import selectors, services
 from accounts.personal.certificate import certificate_pdf
 from audit.models import AuditAction
+from audit.services import MASK
 from documents.models import Document, JournalKind
 from tests.personal.conftest import PIN
 from tests.trail import service_events
@@ -29,8 +30,9 @@ def test_a_parent_asks_for_a_copy_due_within_a_week(pupil, family):
 
     assert made.due_on == timezone.localdate() + timedelta(days=7)
     assert made.status == RequestStatus.OPEN
-    event = service_events().get(action=AuditAction.CREATE)
+    event = service_events().get(action=AuditAction.REQUEST_MAKE)
     assert (event.actor, event.target_id) == (family, str(made.pk))
+    assert event.details == {"kind": "copy", "subject": pupil.pk, "field": ""}
 
 
 def test_a_request_about_someone_else_is_not_visible_and_saves_nothing(
@@ -43,7 +45,8 @@ def test_a_request_about_someone_else_is_not_visible_and_saves_nothing(
             )
 
     assert not PersonalDataRequest.objects.exists()
-    assert not service_events().exists()
+    # Each refusal is recorded by the service itself, and nothing else.
+    assert [e.action for e in service_events()] == [AuditAction.DENIED] * 3
 
 
 def test_the_copy_holds_everything_and_only_its_person_downloads_it(
@@ -97,6 +100,13 @@ def test_certificates_are_registered_in_the_outgoing_journal(
     assert details["class"] == "7А" and details["birth_date"] == date(2012, 5, 3)
     issued = service_events().filter(action=AuditAction.ISSUE)
     assert issued.count() == 2
+    assert issued.first().details == {
+        "kind": "certificate",
+        "number": first.certificate_number,
+        "subject": pupil.pk,
+        "old": {"status": "open"},
+        "new": {"status": "done"},
+    }
 
 
 def test_only_the_records_officer_issues_and_a_closed_request_stays_closed(
@@ -182,9 +192,18 @@ def test_a_correction_is_approved_into_the_record(pupil, family, records_officer
 
     assert PersonRecord.objects.get(person=pupil).address == "Бишкек ш., Жаңы к., 1"
     change = service_events().get(
-        action=AuditAction.UPDATE, target_type="accounts.personrecord"
+        action=AuditAction.PERSONAL_DATA_CHANGE, target_type="accounts.personrecord"
     )
-    assert change.details == {"fields": ["address"], "request": made.pk}
+    assert change.details == {
+        "request": made.pk,
+        "old": {"address": MASK},
+        "new": {"address": MASK},
+    }
+    answered = service_events().get(action=AuditAction.REQUEST_ANSWER)
+    assert (answered.target_id, answered.details["new"]) == (
+        str(made.pk),
+        {"status": "done"},
+    )
     assert "Жаңы" not in str(list(service_events().values_list("details", flat=True)))
 
 

@@ -36,7 +36,9 @@ def answer(survey, person, value=1):
 
 def status_events(survey):
     return AuditEvent.objects.filter(
-        action=AuditAction.UPDATE, target_type="surveys.survey", target_id=survey.pk
+        action__in=[AuditAction.SURVEY_PUBLISH, AuditAction.SURVEY_CLOSE],
+        target_type="surveys.survey",
+        target_id=survey.pk,
     ).order_by("seq")
 
 
@@ -68,8 +70,11 @@ def test_publishing_records_the_audience_of_that_moment(security_officer, draft)
     assert draft.audience_size == 3
     assert draft.audience_counted_at is not None
     event = status_events(draft).get()
-    assert event.actor == security_officer
-    assert event.details == {"status": ["draft", "open"], "audience_size": [None, 3]}
+    assert (event.actor, event.action) == (security_officer, AuditAction.SURVEY_PUBLISH)
+    assert event.details == {
+        "old": {"status": "draft", "audience_size": None},
+        "new": {"status": "open", "audience_size": 3},
+    }
 
 
 def test_closing_fixes_the_audience_with_everyone_who_came_meanwhile(
@@ -84,8 +89,11 @@ def test_closing_fixes_the_audience_with_everyone_who_came_meanwhile(
     draft.refresh_from_db()
     assert (draft.status, draft.audience_size) == (SurveyStatus.CLOSED, 4)
     close = status_events(draft).last()
-    assert close.actor == security_officer
-    assert close.details == {"status": ["open", "closed"], "audience_size": [3, 4]}
+    assert (close.actor, close.action) == (security_officer, AuditAction.SURVEY_CLOSE)
+    assert close.details == {
+        "old": {"status": "open", "audience_size": 3},
+        "new": {"status": "closed", "audience_size": 4},
+    }
 
 
 def test_people_joining_or_leaving_later_do_not_move_a_closed_surveys_rate(
@@ -261,10 +269,10 @@ def test_the_results_page_reads_answers_of_the_audience(
     assert "1 of 4 people answered (25%)" in closed
     counted = timezone.localtime(Survey.objects.get(pk=draft.pk).audience_counted_at)
     assert f"The audience as counted on {counted:%d.%m.%Y %H:%M}" in closed
-    assert [e.details["status"] for e in status_events(draft)] == [
-        ["draft", "open"],
-        ["open", "closed"],
-    ]
+    assert [
+        (e.details["old"]["status"], e.details["new"]["status"])
+        for e in status_events(draft)
+    ] == [("draft", "open"), ("open", "closed")]
 
 
 def test_more_answers_than_people_are_shown_and_capped_honestly(client, director, db):

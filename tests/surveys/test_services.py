@@ -79,8 +79,9 @@ def test_security_officer_creates_a_draft_and_it_is_audited(security_officer):
 
     assert survey.status == SurveyStatus.DRAFT
     assert survey.audience_roles == ["student"]
-    event = survey_events().get(action=AuditAction.CREATE)
+    event = survey_events().get(action=AuditAction.SURVEY_DRAFT)
     assert (event.actor, event.target_id) == (security_officer, str(survey.pk))
+    assert event.details == {"title": survey.title_ky}
 
 
 @pytest.mark.parametrize("who", ["director", "teacher", "student", "outsider"])
@@ -362,9 +363,16 @@ def test_conclusions_and_recommendations_are_audited(
     assert open_survey.conclusions == "Wi-Fi is weak."
     assert item.status == RecommendationStatus.DONE
     actions = list(survey_events().order_by("seq").values_list("action", "details"))
-    assert actions[0] == (AuditAction.UPDATE, {"conclusions": ["", "Wi-Fi is weak."]})
-    assert actions[1][0] == AuditAction.CREATE
-    assert actions[2] == (AuditAction.UPDATE, {"status": ["open", "done"]})
+    assert actions[0] == (
+        AuditAction.CONCLUSIONS,
+        {"old": {"conclusions": ""}, "new": {"conclusions": "Wi-Fi is weak."}},
+    )
+    assert actions[1][0] == AuditAction.RECOMMENDATION_ADD
+    assert actions[1][1]["responsible"] == director.pk
+    assert actions[2] == (
+        AuditAction.RECOMMENDATION_DONE,
+        {"old": {"status": "open"}, "new": {"status": "done"}},
+    )
 
 
 @pytest.mark.parametrize("who", ["director", "teacher", "student"])
@@ -395,7 +403,11 @@ def test_a_copy_is_a_draft_with_the_same_questions(security_officer, open_survey
     assert list(copy.questions.values_list("order", "kind", "text_ky")) == list(
         open_survey.questions.values_list("order", "kind", "text_ky")
     )
-    assert survey_events().get(action=AuditAction.COPY).target_id == str(copy.pk)
+    event = survey_events().get(action=AuditAction.SURVEY_COPY)
+    assert (event.target_id, event.details) == (
+        str(copy.pk),
+        {"copied_from": open_survey.pk},
+    )
 
 
 def test_a_student_cannot_copy(student, open_survey):

@@ -18,7 +18,9 @@ from tests.surveys.factories import make_survey
 
 def edits(survey):
     return AuditEvent.objects.filter(
-        action=AuditAction.UPDATE, target_type="surveys.survey", target_id=survey.pk
+        action__in=[AuditAction.SURVEY_EDIT, AuditAction.CONCLUSIONS],
+        target_type="surveys.survey",
+        target_id=survey.pk,
     )
 
 
@@ -63,8 +65,11 @@ def test_the_edit_page_records_the_old_and_the_new_title(
     draft.refresh_from_db()
     assert draft.title_ky == "Жаңы аталыш"
     event = edits(draft).get()
-    assert event.actor == security_officer
-    assert event.details == {"title_ky": ["Коопсуздук", "Жаңы аталыш"]}
+    assert (event.actor, event.action) == (security_officer, AuditAction.SURVEY_EDIT)
+    assert event.details == {
+        "old": {"title_ky": "Коопсуздук"},
+        "new": {"title_ky": "Жаңы аталыш"},
+    }
 
 
 def test_the_edit_page_sent_back_untouched_changes_and_records_nothing(
@@ -82,4 +87,6 @@ def test_conclusions_saved_unchanged_record_nothing(security_officer, draft):
     services.write_conclusions(actor=security_officer, survey=draft, text="Wi-Fi")
     services.write_conclusions(actor=security_officer, survey=draft, text="Wi-Fi ")
 
-    assert [e.details for e in edits(draft)] == [{"conclusions": ["", "Wi-Fi"]}]
+    assert [e.details for e in edits(draft)] == [
+        {"old": {"conclusions": ""}, "new": {"conclusions": "Wi-Fi"}}
+    ]

@@ -71,7 +71,7 @@ class Command(BaseCommand):
             retired = keys.retire_old_encryption_keys()
             record(
                 actor=None,
-                action=AuditAction.UPDATE,
+                action=AuditAction.KEYS_ROTATE,
                 target_label="PORTAL_ENCRYPTION_KEYS",
                 details={
                     "rotated_values": changed,

@@ -132,7 +132,7 @@ def restore_backup(archive: Path) -> Restored:
                 raise BackupError(f"{folder / name} appeared during the restore")
         record(
             actor=None,
-            action=AuditAction.CREATE,
+            action=AuditAction.RESTORE,
             target_label="restore",
             details={"archive_made": manifest["created_at"]},
         )
@@ -424,7 +424,7 @@ def restore_missing_files(archive: Path) -> BroughtBack:
         placement.clean()
     record(
         actor=None,
-        action=AuditAction.CREATE,
+        action=AuditAction.FILES_RESTORE,
         target_label="restore missing files",
         details={
             "archive_made": listing.manifest["created_at"],
