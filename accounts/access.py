@@ -54,6 +54,7 @@ from documents.models import (
     Grif,
     HandOverAct,
 )
+from execution.models import Resolution, ResolutionExecutor
 
 
 class _Refusal:
@@ -277,10 +278,22 @@ def _holds(user: User, document: Document) -> bool:
     ).exists()
 
 
+def _assigned(user: User, document: Document) -> bool:
+    """An executor of one of the document's resolutions (issue 21)."""
+    return ResolutionExecutor.objects.filter(
+        person=user, resolution__document=document
+    ).exists()
+
+
+def _assigned_documents(user: User) -> QuerySet:
+    return ResolutionExecutor.objects.filter(person=user).values("resolution__document")
+
+
 class DocumentPolicy(Policy):
     """The records office (and its supervisors) see every document; others the
-    ones they execute, registered, hold now or were given; official-use ones
-    only when cleared (2.5). Acting on a document needs seeing it."""
+    ones they execute (as the document's executor or a resolution's),
+    registered, hold now or were given; official-use ones only when cleared
+    (2.5). Acting on a document needs seeing it."""
 
     model = Document
     view = "documents.view_document"
@@ -292,6 +305,7 @@ class DocumentPolicy(Policy):
         "documents.add_copy",
         "documents.change_copy",
         "documents.grant_document",
+        "execution.give_resolution",
     )
 
     def sees(self, user: User, document: Document) -> bool:
@@ -303,6 +317,7 @@ class DocumentPolicy(Policy):
             or document.registered_by_id == user.pk
             or _holds(user, document)
             or _granted(user, self.view, document)
+            or _assigned(user, document)
         )
 
     def seen(self, user: User) -> Q:
@@ -314,7 +329,22 @@ class DocumentPolicy(Policy):
             | Q(registered_by=user)
             | Q(pk__in=held.values("document"))
             | Q(pk__in=_granted_ids(user, self.view, Document))
+            | Q(pk__in=_assigned_documents(user))
         )
+
+    # A resolution is given by a role (the principal, an appointed deputy),
+    # never by a permission on one document.
+    by_role_only = ("execution.give_resolution",)
+
+    def may(self, user: User, permission: str, document: Document) -> bool:
+        if permission in self.by_role_only:
+            return _role(user, permission)
+        return super().may(user, permission, document)
+
+    def may_q(self, user: User, permission: str) -> Q:
+        if permission in self.by_role_only:
+            return EVERYTHING if _role(user, permission) else NOTHING
+        return super().may_q(user, permission)
 
 
 DOCUMENTS = DocumentPolicy()
@@ -466,6 +496,48 @@ class HandOverActPolicy(Policy):
         return EVERYTHING if _role(user, permission) else NOTHING
 
 
+class ResolutionPolicy(Policy):
+    """A resolution goes with its document: whoever sees the document sees
+    its resolutions. Only its author changes it; only its executors report on
+    it; the roles that keep control take it off control."""
+
+    model = Resolution
+    view = "execution.view_resolution"
+    # "add_executionreport" is an executor's own part, not a role's.
+    actions = (
+        "execution.change_resolution",
+        "execution.add_executionreport",
+        "execution.take_off_control",
+    )
+
+    def sees(self, user: User, resolution: Resolution) -> bool:
+        return DOCUMENTS.sees(user, resolution.document)
+
+    def seen(self, user: User) -> Q:
+        return _on_documents(user, DOCUMENTS.view)
+
+    def may(self, user: User, permission: str, resolution: Resolution) -> bool:
+        if permission == "execution.change_resolution":
+            return resolution.author_id == user.pk and _role(
+                user, "execution.give_resolution"
+            )
+        if permission == "execution.add_executionreport":
+            return ResolutionExecutor.objects.filter(
+                resolution=resolution, person=user
+            ).exists()
+        return _role(user, permission)
+
+    def may_q(self, user: User, permission: str) -> Q:
+        if permission == "execution.change_resolution":
+            if not _role(user, "execution.give_resolution"):
+                return NOTHING
+            return Q(author=user)
+        if permission == "execution.add_executionreport":
+            mine = ResolutionExecutor.objects.filter(person=user)
+            return Q(pk__in=mine.values("resolution"))
+        return EVERYTHING if _role(user, permission) else NOTHING
+
+
 class IncidentPolicy(Policy):
     """An account incident: the person who reported it, and support."""
 
@@ -541,6 +613,9 @@ class PeoplePolicy(Policy):
         )
 
 
+PEOPLE = PeoplePolicy()
+
+
 class PersonalDataPolicy(Policy):
     """Personal data (issue 8; regulation 2.1, 2.2; law No. 58) goes by
     relationship, not by role: a person sees their own, a parent their
@@ -569,9 +644,12 @@ class PersonalDataPolicy(Policy):
             ).exists()
         )
 
+    def answers(self, permission: str) -> bool:
+        return permission == self.view or permission in self.actions
+
     def can(self, user: User, permission: str, obj) -> bool:
         subject = obj.person if isinstance(obj, PersonRecord) else obj
-        if not isinstance(subject, User):
+        if not isinstance(subject, User) or not self.answers(permission):
             return False
         if permission == "accounts.give_consent":
             return self._parent(user, subject) and _role(user, permission)
@@ -582,6 +660,8 @@ class PersonalDataPolicy(Policy):
         return self._sees_all(user) or self._teaches(user, subject)
 
     def allowed(self, user: User, permission: str) -> Q:
+        if not self.answers(permission):
+            return NOTHING
         children = Q(pk__in=_children(user))
         if permission == "accounts.give_consent":
             return children if _role(user, permission) else NOTHING
@@ -598,16 +678,22 @@ PERSONAL_DATA = PersonalDataPolicy()
 
 
 class PersonRecordPolicy(Policy):
-    """A PersonRecord is its person's data: the personal-data rules."""
+    """A PersonRecord is its person's data: seeing it and asking about it go by
+    the personal-data rules; keeping it (changing the record) goes with
+    keeping the person's account."""
 
     model = PersonRecord
     view = PERSONAL_DATA.view
 
+    def _rules(self, permission: str) -> Policy:
+        return PERSONAL_DATA if PERSONAL_DATA.answers(permission) else PEOPLE
+
     def can(self, user: User, permission: str, record: PersonRecord) -> bool:
-        return PERSONAL_DATA.can(user, permission, record.person)
+        return self._rules(permission).can(user, permission, record.person)
 
     def allowed(self, user: User, permission: str) -> Q:
-        subjects = User.objects.filter(PERSONAL_DATA.allowed(user, permission))
+        rules = self._rules(permission)
+        subjects = User.objects.filter(rules.allowed(user, permission))
         return Q(person__in=subjects)
 
 
@@ -646,8 +732,9 @@ POLICIES: list[Policy] = [
     CopyPolicy(),
     DestructionActPolicy(),
     HandOverActPolicy(),
+    ResolutionPolicy(),
     IncidentPolicy(),
-    PeoplePolicy(),
+    PEOPLE,
     PERSONAL_DATA,
     PersonRecordPolicy(),
     PersonalDataRequestPolicy(),

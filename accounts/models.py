@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
@@ -64,6 +65,8 @@ class AppointedRole(models.TextChoices):
 
     SECURITY_OFFICER = "security_officer", _("Security officer")
     RECORDS_OFFICER = "records_officer", _("Records officer")
+    # Gives resolutions in the principal's stead (issue 21).
+    DEPUTY_PRINCIPAL = "deputy_principal", _("Deputy principal")
 
 
 class Appointment(models.Model):
@@ -308,7 +311,7 @@ class Holiday(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name}"
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.name}"
 
 
 class BackupCode(models.Model):

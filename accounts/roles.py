@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     PRINCIPAL = "principal", _("Principal")
+    DEPUTY_PRINCIPAL = "deputy_principal", _("Deputy principal")
     SECURITY_OFFICER = "security_officer", _("Security officer")
     RECORDS_OFFICER = "records_officer", _("Records officer")
     STAFF = "staff", _("Staff member")
@@ -87,6 +88,20 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "office.view_office",
         "office.approve_resource",
         "office.receive_daily_signals",
+        "execution.give_resolution",
+        "execution.view_resolution",
+        "execution.take_off_control",
+    ],
+    # Appointed by the principal's order to give resolutions in their stead.
+    Role.DEPUTY_PRINCIPAL: [
+        "documents.view_journal",
+        "documents.view_document",
+        "accounts.require_second_factor",
+        "accounts.short_sessions",
+        "office.receive_daily_signals",
+        "execution.give_resolution",
+        "execution.view_resolution",
+        "execution.take_off_control",
     ],
     Role.SECURITY_OFFICER: [
         "documents.view_journal",
@@ -133,6 +148,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "documents.view_handoveract",
         "accounts.require_second_factor",
         "accounts.short_sessions",
+        "execution.view_resolution",
+        "execution.take_off_control",
     ],
     Role.STAFF: [
         "documents.view_journal",

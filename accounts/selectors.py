@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts.models import AppointedRole, Appointment, Onboarding, ParentLink, User
@@ -17,31 +18,56 @@ from accounts.roles import Role
 class NavItem:
     url_name: str
     label: str | Promise
-    # None: every signed-in person; otherwise the permission that shows it.
-    permission: str | None = None
+    # None: every signed-in person; otherwise the permissions, any of which
+    # (accounts.access.can) shows it.
+    permission: str | tuple[str, ...] | None = None
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
+    def shown_to(self, user: User) -> bool:
+        if self.permission is None:
+            return True
+        wanted = (
+            (self.permission,) if isinstance(self.permission, str) else self.permission
+        )
+        return any(access.can(user, permission) for permission in wanted)
 
-# The menu, in order. Later features add their entries here.
+
+# The menu, in order: each role's daily work first, then what everyone has.
+# Later features add their entries here.
 NAVIGATION = [
     NavItem("home", _("Home")),
     NavItem("documents:journal", _("Journals"), "documents.view_journal"),
-    NavItem("surveys:list", _("Surveys")),
-    NavItem("security:sessions", _("My account")),
-    NavItem("security:incidents", _("Account incidents"), "accounts.view_incident"),
-    NavItem("security:lockouts", _("Lockouts"), "accounts.unlock_account"),
+    NavItem("documents:custody", _("Custody and overdue"), "documents.view_custody"),
+    NavItem("documents:execution", _("Execution control"), "execution.view_resolution"),
+    NavItem("documents:copy_log", _("Copy log"), "documents.view_copy"),
+    NavItem(
+        "documents:destruction_acts",
+        _("Destruction acts"),
+        "documents.view_destructionact",
+    ),
+    NavItem(
+        "documents:hand_over_new", _("Hand-over acts"), "documents.view_handoveract"
+    ),
+    NavItem(
+        "documents:reference_lists",
+        pgettext_lazy("menu", "Reference lists"),
+        "documents.manage_journals",
+    ),
+    NavItem("audit:report", _("Audit report"), "audit.view_audit_report"),
     NavItem("people", _("People"), "accounts.manage_people"),
+    NavItem(
+        "grants",
+        _("Permissions"),
+        tuple(rule.manager_permission for rule in access.GRANTABLE.values()),
+    ),
     NavItem("appointments", _("Appointments"), "accounts.view_appointment"),
-    NavItem("onboarding", _("My onboarding"), "accounts.undergo_onboarding"),
     NavItem(
         "onboarding_register", _("Onboarding register"), "accounts.view_onboarding"
     ),
-    NavItem("audit:report", _("Audit report"), "audit.view_audit_report"),
     NavItem("office:index", _("Security office"), "office.view_office"),
-    NavItem("personal:cabinet", _("My cabinet")),
     NavItem(
         "personal:requests",
         _("Personal data requests"),
@@ -50,6 +76,11 @@ NAVIGATION = [
     NavItem(
         "personal:overdue", _("Overdue requests"), "accounts.view_overdue_requests"
     ),
+    NavItem("security:incidents", _("Account incidents"), "accounts.view_incident"),
+    NavItem("security:lockouts", _("Lockouts"), "accounts.unlock_account"),
+    NavItem("personal:cabinet", _("My cabinet")),
+    NavItem("onboarding", _("My onboarding"), "accounts.undergo_onboarding"),
+    NavItem("surveys:list", _("Surveys")),
     NavItem("admin:index", _("Back office"), "accounts.change_user"),
 ]
 
@@ -63,11 +94,7 @@ def roles_of(*, user: User) -> list[Role]:
 
 
 def navigation_for(*, user: User) -> list[NavItem]:
-    return [
-        item
-        for item in NAVIGATION
-        if item.permission is None or access.can(user, item.permission)
-    ]
+    return [item for item in NAVIGATION if item.shown_to(user)]
 
 
 def home_panels_for(*, user: User) -> list[str]:
@@ -155,3 +182,96 @@ def permission_name(*, app_label: str, codename: str) -> str:
         content_type__app_label=app_label, codename=codename
     ).first()
     return _(permission.name) if permission else codename
+
+
+def people_named(*, people: QuerySet[User], text: str, limit: int) -> list[User]:
+    """Up to ``limit`` of these people whose name or username holds every word
+    of the text, in any letter case, exact usernames first.
+
+    Names are compared in Python: SQLite folds only Latin letters, and one
+    school's people (a few thousand names) come in one light query.
+    """
+    words = text.casefold().split()
+    if not words:
+        return []
+    exact, partial = [], []
+    rows = people.values_list(
+        "pk", "username", "last_name", "first_name", "middle_name"
+    ).order_by("last_name", "first_name", "pk")
+    for pk, username, *names in rows:
+        haystack = " ".join([*names, username]).casefold()
+        if username.casefold() == text.strip().casefold():
+            exact.append(pk)
+        elif all(word in haystack for word in words):
+            partial.append(pk)
+    wanted = (exact + partial)[:limit]
+    found = User.objects.in_bulk(wanted)
+    return [found[pk] for pk in wanted]
+
+
+@dataclass(frozen=True)
+class GrantTarget:
+    """An object found on the permissions page, with the key of its grant page."""
+
+    model: str  # "app_label.model", a key of access.GRANTABLE
+    pk: int
+    label: str
+
+
+def grant_targets(*, user: User, text: str, limit: int = 20) -> dict[str, list]:
+    """Objects whose permissions the person may give, found by a document's
+    number (with or without its journal's code, e.g. In-11), words of its
+    summary, a person's name or a journal's name; by kind of object."""
+    from documents.models import Document, Journal
+
+    text = text.strip()
+    found: dict[str, list[GrantTarget]] = {}
+    if not text:
+        return found
+    if access.can(user, "documents.grant_document"):
+        documents = access.visible(
+            user, "documents.grant_document", Document.objects.all()
+        )
+        found["documents.document"] = [
+            GrantTarget(
+                "documents.document",
+                document.pk,
+                f"{document.coded_number} · {document.registered_on:%d.%m.%Y} · "
+                f"{document.summary[:80]}",
+            )
+            for document in _documents_numbered(documents, text, Journal)[:limit]
+        ]
+    if access.can(user, "accounts.grant_object_permission"):
+        people = access.visible(
+            user, "accounts.grant_object_permission", User.objects.all()
+        )
+        found["accounts.user"] = [
+            GrantTarget("accounts.user", person.pk, f"{person} ({person.username})")
+            for person in people_named(people=people, text=text, limit=limit)
+        ]
+    if access.can(user, "documents.manage_journals"):
+        wanted = text.casefold()
+        journals = access.visible(user, "documents.manage_journals", Journal.objects)
+        found["documents.journal"] = [
+            GrantTarget("documents.journal", journal.pk, str(journal))
+            for journal in journals
+            if wanted in f"{journal} {journal.short_code}".casefold()
+        ][:limit]
+    return found
+
+
+def _documents_numbered(documents: QuerySet, text: str, journal_model) -> QuerySet:
+    """Documents whose number is the text (a journal's code may lead it, as
+    the lists show it), or whose summary holds it."""
+    rows = documents.select_related("journal").order_by("-registered_on", "-pk")
+    code, dash, number = text.partition("-")
+    journals = [
+        journal.pk
+        for journal in journal_model.objects.all()
+        if dash and journal.short_code.casefold() == code.strip().casefold()
+    ]
+    if journals:
+        return rows.filter(journal__in=journals, number__iexact=number.strip())
+    return rows.filter(
+        Q(number__iexact=text) | Q(summary_folded__contains=text.casefold())
+    )

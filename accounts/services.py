@@ -181,6 +181,9 @@ def appoint(
         access.require(actor, "documents.appoint_by_handoveract", hand_over)
         if role != AppointedRole.RECORDS_OFFICER or hand_over.incoming_id != person.pk:
             raise access.Forbidden("documents.appoint_by_handoveract", hand_over)
+        # The act's order and date, not the caller's.
+        starts_on = hand_over.starts_on
+        order_number, order_date = hand_over.order_number, hand_over.order_date
     if not access.can(person, "accounts.undergo_onboarding"):
         raise ValidationError(_("Only an active employee can be appointed."))
     if order_date > starts_on:
@@ -191,6 +194,13 @@ def appoint(
         .select_related("person")
         .first()
     )
+    if hand_over is not None and current is None:
+        raise ValidationError(
+            _(
+                "The records officer is replaced through the hand-over "
+                "act: draft it and have it confirmed first."
+            )
+        )
     group = Group.objects.get(name=role)
     if current is not None:
         if current.person_id == person.pk:
@@ -208,17 +218,17 @@ def appoint(
                 _("The new appointment can't start before the current one.")
             )
         # Regulation 4.2.6: the records officer is replaced only through a
-        # hand-over act confirmed by both officers and the principal (issue 7).
-        if role == AppointedRole.RECORDS_OFFICER:
-            from documents.acts import hand_over_completed
-
-            if not hand_over_completed(outgoing=current.person, incoming=person):
-                raise ValidationError(
-                    _(
-                        "The records officer is replaced through the hand-over "
-                        "act: draft it and have it confirmed first."
-                    )
+        # hand-over act confirmed by both officers and the principal, and an
+        # act hands over from the officer it names, once.
+        if role == AppointedRole.RECORDS_OFFICER and (
+            hand_over is None or hand_over.outgoing_id != current.person_id
+        ):
+            raise ValidationError(
+                _(
+                    "The records officer is replaced through the hand-over "
+                    "act: draft it and have it confirmed first."
                 )
+            )
         current.ends_on = starts_on
         current.save(update_fields=["ends_on"])
         current.person.groups.remove(group)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
     path("health/ready/", views.health_ready, name="health_ready"),
+    path("health/signed-in/", views.signed_in, name="health_signed_in"),
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/import/", views.people_import, name="people_import"),
@@ -29,6 +30,7 @@ urlpatterns = [
         views.parent_link_remove,
         name="parent_link_remove",
     ),
+    path("permissions/", views.grants, name="grants"),
     path(
         "permissions/<str:model>/<int:pk>/",
         views.object_permissions,

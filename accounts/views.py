@@ -64,6 +64,18 @@ def health_ready(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@never_cache
+@require_GET
+def signed_in(request):
+    """A signed-in "ok": the whole middleware stack and the session, no page.
+
+    The benchmark's second floor (docs/performance.md): what any signed-in
+    page costs before its own work. LoginRequiredMiddleware sends a visitor
+    who is not signed in to the login page, as for every other page.
+    """
+    return HttpResponse("ok", content_type="text/plain")
+
+
 # People
 
 
@@ -306,6 +318,26 @@ def object_permission_revoke(request, model, pk):
         grantee=grantee,
     )
     return redirect("object_permissions", model=model, pk=pk)
+
+
+@require_GET
+def grants(request):
+    """Find the object whose permissions to give: by number or name."""
+    managers = [rule.manager_permission for rule in access.GRANTABLE.values()]
+    if not any(access.can(request.user, permission) for permission in managers):
+        raise access.NotVisible(managers[0])
+    text = request.GET.get("q", "")[:100]
+    found = selectors.grant_targets(user=request.user, text=text)
+    headings = {
+        "documents.document": _("Documents"),
+        "accounts.user": _("People"),
+        "documents.journal": _("Journals"),
+    }
+    context = {
+        "text": text,
+        "sections": [(headings[model], rows) for model, rows in found.items()],
+    }
+    return render(request, "accounts/grants.html", context)
 
 
 def _grantable_object(user, model: str, pk):

@@ -17,7 +17,8 @@ def this_week(user) -> list[Signal]:
     in the last seven days: for those who review the trail."""
     if not access.can(user, "audit.view_audit_report"):
         return []
-    week = AuditEvent.objects.filter(at__gte=timezone.now() - timedelta(days=7))
+    since = timezone.now() - timedelta(days=7)
+    week = AuditEvent.objects.filter(at__gte=since)
     url = reverse("audit:report")
     signals = []
     refused = week.filter(outcome=AuditOutcome.DENIED).count()
@@ -25,7 +26,8 @@ def this_week(user) -> list[Signal]:
     if refused + locked:
         title = _("Refused attempts and lockouts this week")
         signals.append(Signal("audit.refused", title, refused + locked, url, WARNING))
-    late = reports.after_hours(reports.official_use(week)).count()
+    days = reports.Period(timezone.localdate(since), timezone.localdate())
+    late = reports.official_use(reports.after_hours(week, days)).count()
     if late:
         title = _("After-hours reads of official-use material this week")
         signals.append(Signal("audit.after_hours", title, late, url, WARNING))

@@ -93,6 +93,20 @@ class AuditAction(models.TextChoices):
     ACT_SIGN = "act_sign", pgettext_lazy("audit action", "Act signed")
     APPROVE = "approve", pgettext_lazy("audit action", "Approved")
     HAND_OVER = "hand_over", pgettext_lazy("audit action", "Handed over")
+    # Execution control: resolutions and their execution
+    RESOLUTION_GIVE = (
+        "resolution_give",
+        pgettext_lazy("audit action", "Resolution given"),
+    )
+    RESOLUTION_CHANGE = (
+        "resolution_change",
+        pgettext_lazy("audit action", "Resolution changed"),
+    )
+    EXECUTION_REPORT = (
+        "execution_report",
+        pgettext_lazy("audit action", "Execution reported"),
+    )
+    CONTROL_OFF = "control_off", pgettext_lazy("audit action", "Taken off control")
     # The security office: registers, carriers, controls
     ENTER = "enter", pgettext_lazy("audit action", "Entered in the register")
     ENTRY_CHANGE = (
@@ -216,6 +230,22 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.seq} {self.actor_label} {self.action} {self.target_label}"
+
+    # The enum's label: get_action_display() rebuilds a dict of the choices,
+    # each a lazy translation, on every call (5 ms for a page of 50 events).
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:  # an action no longer in the vocabulary
+            return self.action
+
+    @property
+    def outcome_label(self) -> str:
+        try:
+            return str(AuditOutcome(self.outcome).label)
+        except ValueError:
+            return self.outcome
 
 
 class SignedHead(models.Model):

@@ -5,6 +5,7 @@ import contextlib
 import hashlib
 import json
 import os
+import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from audit.models import (
     SignedHead,
     VerificationRun,
 )
+from school_portal import stores
 
 # Any key of details containing one of these is masked: the trail never holds
 # a password, a token, a secret or the plaintext of an encrypted field.
@@ -163,30 +165,60 @@ class ArchiveFailed(Exception):
     """The export could not be written; nothing was removed."""
 
 
-def audit_archive_dir() -> Path:
-    return Path(settings.PORTAL_AUDIT_ARCHIVE_DIR)
+def audit_archive_dir() -> Path | None:
+    """The folder of the audit archive store; None for an object store."""
+    store = stores.get(stores.AUDIT_ARCHIVE)
+    return Path(store.location) if stores.is_local(store) else None
 
 
-def stored_path(path: Path) -> str:
-    """What AuditArchive.path holds: the name relative to PORTAL_AUDIT_ARCHIVE_DIR
-    (so a backup restored on another server still finds the file), or the
-    absolute path of an export written elsewhere (``--directory``)."""
+def stored_path(path: Path | str) -> str:
+    """What AuditArchive.path holds: the name in the audit archive store (so a
+    backup restored on another server still finds the file), or the absolute
+    path of an export written elsewhere (``--directory``)."""
+    if isinstance(path, str) and not Path(path).is_absolute():
+        return path
     path = Path(path).absolute()
+    folder = audit_archive_dir()
+    if folder is None:
+        return str(path)
     try:
-        return path.relative_to(audit_archive_dir().absolute()).as_posix()
+        return path.relative_to(folder.absolute()).as_posix()
     except ValueError:
         return str(path)
 
 
-def archive_file(archive: AuditArchive) -> Path:
-    # An absolute path stays itself when joined.
-    return audit_archive_dir() / archive.path
+def _is_elsewhere(archive: AuditArchive) -> bool:
+    return Path(archive.path).is_absolute()
+
+
+def archive_file(archive: AuditArchive) -> Path | str:
+    """Where the export is: a path on this machine, or its place in the
+    object store (for a person to read)."""
+    folder = audit_archive_dir()
+    if _is_elsewhere(archive) or folder is not None:
+        # An absolute path stays itself when joined.
+        return (folder or Path("/")) / archive.path
+    return str(archive_sources(archive)[0])
 
 
 def archive_files(archive: AuditArchive) -> list[Path]:
-    """The export and its signature: what a backup must carry."""
-    path = archive_file(archive)
+    """The export and its signature as paths on this machine (a file store)."""
+    path = Path(archive_file(archive))
     return [path, _signature_of(path)]
+
+
+def archive_sources(archive: AuditArchive) -> list[stores.Source]:
+    """The export and its signature, wherever they are: what a backup carries."""
+    if _is_elsewhere(archive):
+        path = Path(archive.path)
+        return [
+            stores.Source(name=path.name, path=path),
+            stores.Source(name=path.name + ".sig", path=_signature_of(path)),
+        ]
+    return [
+        stores.Source(name=archive.path, store=stores.AUDIT_ARCHIVE),
+        stores.Source(name=archive.path + ".sig", store=stores.AUDIT_ARCHIVE),
+    ]
 
 
 def _signature_of(path: Path) -> Path:
@@ -194,7 +226,9 @@ def _signature_of(path: Path) -> Path:
 
 
 @transaction.atomic
-def archive_events(*, before: datetime, directory: Path) -> AuditArchive | None:
+def archive_events(
+    *, before: datetime, directory: Path | None = None
+) -> AuditArchive | None:
     """Export the events older than ``before`` to a signed JSON-lines file, then
     remove them. None when there is nothing to archive.
 
@@ -202,6 +236,10 @@ def archive_events(*, before: datetime, directory: Path) -> AuditArchive | None:
     chain goes on; the archive row anchors what remains. If anything after the
     export fails, the transaction rolls back and the files are removed.
     """
+    folder = audit_archive_dir()
+    # The store's own folder given as a folder: named relative to it all the same.
+    if folder and directory and Path(directory).absolute() == folder.absolute():
+        directory = None
     _lock_the_chain()
     last_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
     if last_seq is None:
@@ -242,49 +280,88 @@ def archive_events(*, before: datetime, directory: Path) -> AuditArchive | None:
     return archive
 
 
-def _remove_export(path: Path) -> None:
+def _remove_export(path: Path | str) -> None:
+    if isinstance(path, str):
+        for name in (path, path + ".sig"):
+            with contextlib.suppress(stores.Unreachable, stores.NotFound):
+                stores.delete(stores.AUDIT_ARCHIVE, name)
+        return
     for leftover in (path, _signature_of(path)):
         with contextlib.suppress(OSError):
             leftover.unlink(missing_ok=True)
 
 
-def _export(events, directory: Path, first: int, last: int):
-    """Write the events and the .sig file; on any failure leave no file behind."""
+def _export(events, directory: Path | None, first: int, last: int):
+    """Write the events and the .sig file: into the audit archive store
+    (directory None) or the folder given; on any failure leave no file behind.
+    Returns (a path, or the name in the store), sha256, count, last hash."""
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
-    path = Path(directory).absolute() / f"audit-{first}-{last}-{stamp}.jsonl"
-    sig_path = _signature_of(path)
-    digest = hashlib.sha256()
-    count, last_hash = 0, ""
+    name = f"audit-{first}-{last}-{stamp}.jsonl"
+    if directory is None:
+        return _export_to_store(events, name)
+    path = Path(directory).absolute() / name
     try:
         Path(directory).mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
-            for event in events.iterator(chunk_size=2000):
-                line = json.loads(chain.canonical(event))
-                line |= {"prev_hash": event.prev_hash, "entry_hash": event.entry_hash}
-                data = json.dumps(line, sort_keys=True, ensure_ascii=False).encode()
-                out.write(data + b"\n")
-                digest.update(data + b"\n")
-                count += 1
-                last_hash = event.entry_hash
-            out.flush()
-            os.fsync(out.fileno())
-        message = f"school-portal audit archive|{path.name}|{digest.hexdigest()}"
-        sig = {
-            "file": path.name,
-            "sha256": digest.hexdigest(),
-            "events": count,
-            "message": message,
-            "signature": signing.sign(message.encode()),
-            "public_key": signing.public_key_text(),
-        }
-        with sig_path.open("w", encoding="utf-8") as out:
-            out.write(json.dumps(sig, indent=2) + "\n")
+            digest, count, last_hash = _write_events(events, out)
+        sig = _signature(name, digest, count)
+        with _signature_of(path).open("w", encoding="utf-8") as out:
+            out.write(sig.decode())
             out.flush()
             os.fsync(out.fileno())
     except OSError as error:
         _remove_export(path)
         raise ArchiveFailed(str(error)) from error
-    return path, digest.hexdigest(), count, last_hash
+    return path, digest, count, last_hash
+
+
+def _export_to_store(events, name: str):
+    """Through a private temporary file, then into the store: the file is
+    whole before the store has its name."""
+    written = False
+    try:
+        with tempfile.TemporaryFile() as out:
+            digest, count, last_hash = _write_events(events, out)
+            out.seek(0)
+            stores.write_new(stores.AUDIT_ARCHIVE, name, out)
+            written = True
+        stores.write_new(
+            stores.AUDIT_ARCHIVE, name + ".sig", _signature(name, digest, count)
+        )
+    except (OSError, stores.Unreachable) as error:
+        if written:
+            _remove_export(name)
+        raise ArchiveFailed(str(error)) from error
+    return name, digest, count, last_hash
+
+
+def _write_events(events, out) -> tuple[str, int, str]:
+    digest = hashlib.sha256()
+    count, last_hash = 0, ""
+    for event in events.iterator(chunk_size=2000):
+        line = json.loads(chain.canonical(event))
+        line |= {"prev_hash": event.prev_hash, "entry_hash": event.entry_hash}
+        data = json.dumps(line, sort_keys=True, ensure_ascii=False).encode()
+        out.write(data + b"\n")
+        digest.update(data + b"\n")
+        count += 1
+        last_hash = event.entry_hash
+    out.flush()
+    os.fsync(out.fileno())
+    return digest.hexdigest(), count, last_hash
+
+
+def _signature(name: str, sha256: str, count: int) -> bytes:
+    message = f"school-portal audit archive|{name}|{sha256}"
+    sig = {
+        "file": name,
+        "sha256": sha256,
+        "events": count,
+        "message": message,
+        "signature": signing.sign(message.encode()),
+        "public_key": signing.public_key_text(),
+    }
+    return (json.dumps(sig, indent=2) + "\n").encode()
 
 
 def default_retention_cutoff() -> datetime:

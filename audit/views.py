@@ -24,7 +24,7 @@ PRINT_ROWS = 1000
 
 def _filters(request) -> ReportFilterForm:
     access.require_visible(request.user, PERMISSION)
-    return ReportFilterForm(request.GET)
+    return ReportFilterForm(request.GET, user=request.user)
 
 
 def _trail_state() -> dict:
@@ -36,8 +36,10 @@ def _trail_state() -> dict:
 
 
 def _invalid(request, form):
+    # Several people matching a name is a step of the search, not a mistake.
+    status = 200 if form.matches and len(form.errors) == 1 else 400
     return render(
-        request, "audit/report.html", {"form": form, **_trail_state()}, status=400
+        request, "audit/report.html", {"form": form, **_trail_state()}, status=status
     )
 
 
@@ -66,7 +68,7 @@ def report(request):
             "page": page,
             "query": query.urlencode(),
             "chart": reports.chart_svg(reports.activity_by_day(found, period)),
-            **reports.sections(found),
+            **reports.sections(found, period),
             "breach_reports": reports.breach_reports(
                 filters=form.cleaned_data, period=period
             ),

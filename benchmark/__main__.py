@@ -23,6 +23,15 @@ from benchmark import load, report
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DIR = BASE_DIR / "var" / "bench"
 SECRETS = BENCH_DIR / "secrets.json"
+# The audit report's growth with the trail is judged against a run at this
+# scale (10,000 events), kept in a database of its own.
+SMALL_SCALE = 0.01
+
+
+def tag(name: str, scale: float) -> str:
+    """A database's name in file names: "sqlite", or "sqlite-0.01" at another
+    scale, so that a quick run at a small scale never wipes the full seed."""
+    return name if scale == 1 else f"{name}-{scale:g}"
 
 
 def bench_secrets() -> dict:
@@ -44,11 +53,13 @@ def bench_secrets() -> dict:
     return values
 
 
-def postgres_bench_url(url: str) -> str:
-    """The same server as DATABASE_URL, a database of its own: <name>_bench."""
+def postgres_bench_url(url: str, scale: float = 1.0) -> str:
+    """The same server as DATABASE_URL, a database of its own: <name>_bench
+    (<name>_bench_0_01 at scale 0.01)."""
     parts = urlsplit(url)
     name = parts.path.lstrip("/") or "portal"
-    return urlunsplit(parts._replace(path=f"/{name}_bench"))
+    suffix = "" if scale == 1 else "_" + f"{scale:g}".replace(".", "_")
+    return urlunsplit(parts._replace(path=f"/{name}_bench{suffix}"))
 
 
 def prepare_postgres(url: str, *, reseed: bool) -> None:
@@ -67,17 +78,18 @@ def prepare_postgres(url: str, *, reseed: bool) -> None:
     server.close()
 
 
-def databases(only: str, reseed: bool) -> list[tuple[str, str]]:
+def databases(only: str, reseed: bool, scale: float = 1.0) -> list[tuple[str, str]]:
     chosen = []
     if only in ("", "sqlite"):
-        path = BENCH_DIR / "bench.sqlite3"
+        file_name = f"{tag('bench', scale)}.sqlite3"
+        path = BENCH_DIR / file_name
         if reseed:
-            for leftover in BENCH_DIR.glob("bench.sqlite3*"):
+            for leftover in BENCH_DIR.glob(f"{file_name}*"):
                 leftover.unlink()
         chosen.append(("sqlite", f"sqlite:///{path}"))
     url = os.environ.get("DATABASE_URL", "")
     if only in ("", "postgresql") and url.startswith(("postgres://", "postgresql://")):
-        bench_url = postgres_bench_url(url)
+        bench_url = postgres_bench_url(url, scale)
         prepare_postgres(bench_url, reseed=reseed)
         chosen.append(("postgresql", bench_url))
     if only == "postgresql" and not chosen:
@@ -85,11 +97,13 @@ def databases(only: str, reseed: bool) -> list[tuple[str, str]]:
     if reseed:
         # The new database stores its files anew; the old ones would pile up.
         for name, _url in chosen:
-            shutil.rmtree(BENCH_DIR / name / "attachments", ignore_errors=True)
+            shutil.rmtree(
+                BENCH_DIR / tag(name, scale) / "attachments", ignore_errors=True
+            )
     return chosen
 
 
-def server_env(keys: dict, name: str, url: str) -> dict:
+def server_env(keys: dict, name: str, url: str, scale: float = 1.0) -> dict:
     # Nothing of the developer's own settings leaks into the measured server.
     own = ("DJANGO_", "PORTAL_", "DATABASE_URL")
     env = {k: v for k, v in os.environ.items() if not k.startswith(own)}
@@ -100,9 +114,17 @@ def server_env(keys: dict, name: str, url: str) -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_BEHIND_TLS_PROXY": "1",
         "PORTAL_TRUSTED_PROXIES": "127.0.0.1",
-        "PORTAL_ATTACHMENT_DIR": str(BENCH_DIR / name / "attachments"),
+        "PORTAL_ATTACHMENT_DIR": str(BENCH_DIR / tag(name, scale) / "attachments"),
         "DATABASE_URL": url,
     }
+
+
+def small_result(name: str, scale: float) -> dict | None:
+    """The last result of this database at SMALL_SCALE, to compare a full run with."""
+    path = BENCH_DIR / f"{tag(name, SMALL_SCALE)}.json"
+    if scale != 1 or not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def main(argv=None) -> int:
@@ -124,8 +146,8 @@ def main(argv=None) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     results = {"started": stamp, "seconds": args.seconds, "scale": args.scale}
     results["clients"], results["workers"] = load.CLIENTS, load.WORKERS
-    for name, url in databases(args.database, args.reseed):
-        out = BENCH_DIR / f"{name}.json"
+    for name, url in databases(args.database, args.reseed, args.scale):
+        out = BENCH_DIR / f"{tag(name, args.scale)}.json"
         command = [
             sys.executable,
             "-m",
@@ -139,9 +161,15 @@ def main(argv=None) -> int:
         if args.reseed:
             command.append("--reseed")
         subprocess.run(
-            command, env=server_env(keys, name, url), cwd=BASE_DIR, check=True
+            command,
+            env=server_env(keys, name, url, args.scale),
+            cwd=BASE_DIR,
+            check=True,
         )
-        result = report.annotate(json.loads(out.read_text(encoding="utf-8")))
+        result = json.loads(out.read_text(encoding="utf-8"))
+        result["scale"] = args.scale
+        out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+        result = report.annotate(result, small=small_result(name, args.scale))
         results[name] = result
         print(
             f"\n{name}: {args.seconds:g} s per scenario, {load.CLIENTS} clients, "

@@ -42,6 +42,8 @@ def scenarios(targets: dict) -> list[Scenario]:
     attachment = targets["official_use_attachment_id"]
     return [
         Scenario("baseline: health, no database", None, ["/health/"]),
+        # The floor of every signed-in page: session, person, request log.
+        Scenario("signed-in baseline", records, ["/health/signed-in/"]),
         Scenario("login page", None, ["/login/"]),
         Scenario("journal, first page", records, ["/documents/"]),
         Scenario(

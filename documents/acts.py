@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import access
 from accounts.models import AppointedRole, Appointment, User
@@ -114,6 +115,14 @@ def draft_destruction_act(
         .filter(pk__in=[d.pk for d in documents])
         .select_related("journal", "case")
     )
+    seen = set(
+        access.visible(actor, "documents.view_document", Document.objects.all())
+        .filter(pk__in=[d.pk for d in locked])
+        .values_list("pk", flat=True)
+    )
+    for document in locked:
+        if document.pk not in seen:
+            raise access.NotVisible("documents.view_document", document)
     problems = [p for p in (refusal(d) for d in locked) if p]
     if problems:
         raise ValidationError({"documents": problems})
@@ -363,6 +372,19 @@ def refresh_hand_over_act(*, actor: User, act: HandOverAct) -> HandOverAct:
     return act
 
 
+def _lapsed_principal(act: HandOverAct) -> int | None:
+    """A principal's confirmation holds while they may confirm hand-overs; once
+    they may not (the role moved on), it lapses and the principal confirms
+    again. Returns whose confirmation lapsed."""
+    if act.principal_id is None or access.can(
+        act.principal, "documents.confirm_handoveract", act
+    ):
+        return None
+    lapsed = act.principal_id
+    act.principal = act.principal_confirmed_at = None
+    return lapsed
+
+
 def hand_over_parts(act: HandOverAct, person: User) -> list[str]:
     """Which confirmations this person gives: outgoing, incoming, principal."""
     parts = []
@@ -384,14 +406,18 @@ def confirm_hand_over_act(
     parts = hand_over_parts(act, actor)
     if not parts:
         raise access.NotVisible("documents.view_handoveract", act)
+    lapsed = _lapsed_principal(act)
     if act.is_complete or all(getattr(act, f"{p}_confirmed_at") for p in parts):
         return act  # confirming twice is harmless
     missing = missing_from(act)
     if missing:
         raise ValidationError(
-            _(
+            ngettext(
+                "%(count)s document was registered after the act was drafted: "
+                "refresh the act first.",
                 "%(count)s documents were registered after the act was drafted: "
-                "refresh the act first."
+                "refresh the act first.",
+                missing,
             )
             % {"count": missing}
         )
@@ -413,7 +439,11 @@ def confirm_hand_over_act(
         actor=actor,
         action=AuditAction.HAND_OVER if completes else AuditAction.ACT_SIGN,
         target=act,
-        details=_hand_over_details(act, confirmed_as=parts),
+        details=_hand_over_details(
+            act,
+            confirmed_as=parts,
+            **({"principal_confirmation_lapsed": lapsed} if lapsed else {}),
+        ),
     )
     if completes:
         act.completed_at = now
@@ -434,10 +464,3 @@ def confirm_hand_over_act(
     else:
         act.save()
     return act
-
-
-def hand_over_completed(*, outgoing: User, incoming: User) -> bool:
-    """Called by accounts.services.appoint: may the records officer be replaced?"""
-    return HandOverAct.objects.filter(
-        outgoing=outgoing, incoming=incoming, completed_at__isnull=False
-    ).exists()

@@ -19,7 +19,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Journal)
 class JournalAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "kind", "number_format", "is_active")
+    list_display = ("__str__", "kind", "code", "number_format", "is_active")
 
 
 @admin.register(DocumentClass)

@@ -2,15 +2,23 @@
 a few documents for official use, one document in the teacher's custody and
 copies in the copy log. Invented correspondents only."""
 
-import io
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from accounts.models import User
 from documents import services
-from documents.models import Case, Document, DocumentClass, Grif, Journal, StoragePlace
+from documents.models import (
+    Case,
+    Custody,
+    Document,
+    DocumentClass,
+    Grif,
+    Journal,
+    StoragePlace,
+)
+from school_portal import pdf as school_pdf
 
 CASES = [
     # index, title, retention years (None: permanent)
@@ -40,12 +48,7 @@ SUMMARIES = [
 
 def blank_pdf(*, pages: int = 1) -> bytes:
     """A valid PDF of blank A4 pages, for demo and benchmark attachments."""
-    writer = PdfWriter()
-    for _page in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return school_pdf.blank_pages(pages)
 
 
 def _dates(count: int, start: date, end: date) -> list[date]:
@@ -68,6 +71,7 @@ def seed(*, password: str) -> None:
     ]
     if Document.objects.filter(registered_by=records).exists():
         seed_acts(password=password)
+        seed_overdue(password=password)
         return
     journals = {journal.kind: journal for journal in Journal.objects.filter(name="")}
     classes = {c.code: c for c in DocumentClass.objects.all()}
@@ -131,6 +135,34 @@ def seed(*, password: str) -> None:
         count=2,
     )
     seed_acts(password=password)
+    seed_overdue(password=password)
+
+
+def seed_overdue(*, password: str) -> None:
+    """One document for official use the teacher took yesterday and has not
+    brought back, so the overdue list and its alerts show something. Issued
+    and signed for through the services, on yesterday's clock. Idempotent."""
+    if Custody.objects.filter(
+        returned_at__isnull=True, document__grif=Grif.OFFICIAL_USE
+    ).exists():
+        return
+    records = User.objects.get(username="records")
+    teacher = User.objects.get(username="teacher")
+    document = (
+        Document.objects.filter(grif=Grif.OFFICIAL_USE, status="registered")
+        .exclude(custodies__isnull=False)
+        .order_by("-registered_on", "-pk")
+        .first()
+    )
+    if document is None:
+        return
+    yesterday = timezone.localdate() - timedelta(days=1)
+    morning = timezone.make_aware(datetime.combine(yesterday, time(10)))
+    with mock.patch("django.utils.timezone.now", return_value=morning):
+        custody = services.issue_document(actor=records, document=document, to=teacher)
+    signed = morning + timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=signed):
+        services.sign_for_document(actor=teacher, custody=custody, password=password)
 
 
 def seed_acts(*, password: str) -> None:

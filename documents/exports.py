@@ -1,11 +1,14 @@
 """The journal, the copy log and open custody as CSV or XLSX.
 
+Dates and times go in as dates and times: school_portal.spreadsheets writes
+them as the school reads them (26.08.2022, 26.08.2022 14:05; real date cells
+in XLSX).
+
 Cells are made safe for spreadsheets by school_portal.spreadsheets (no
 formulas, no control characters). Every export is recorded.
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -19,20 +22,12 @@ FORMATS = {
 }
 
 
-def _date(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
-
-
-def _moment(value) -> str:
-    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
-
-
 def journal_table(documents) -> tuple[list, list[list]]:
     header = [
         _("Number"),
         _("Date"),
         _("Journal"),
-        _("Class"),
+        _("Document kind"),
         _("Correspondent"),
         _("Their number"),
         _("Their date"),
@@ -44,13 +39,13 @@ def journal_table(documents) -> tuple[list, list[list]]:
     ]
     rows = [
         [
-            d.display_number,
-            _date(d.registered_on),
+            d.coded_number,
+            d.registered_on,
             d.journal,
             d.document_class,
             d.correspondent,
             d.their_number,
-            _date(d.their_date),
+            d.their_date,
             d.summary,
             d.executor or "",
             d.case.index if d.case_id else "",
@@ -78,7 +73,7 @@ def copy_table(copies) -> tuple[list, list[list]]:
             c.copy_numbers,
             c.get_medium_display(),
             c.made_by,
-            _moment(c.made_at),
+            c.made_at,
             c.purpose,
             c.get_fate_display(),
         ]
@@ -101,9 +96,9 @@ def custody_table(custodies) -> tuple[list, list[list]]:
             c.document,
             c.holder,
             c.issued_by,
-            _moment(c.issued_at),
-            _moment(c.due_at),
-            _moment(c.received_at),
+            c.issued_at,
+            c.due_at,
+            c.received_at,
         ]
         for c in custodies
     ]

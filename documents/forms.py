@@ -204,7 +204,9 @@ class FilterForm(forms.Form):
         label=_("Year"), required=False, min_value=1990, max_value=2100
     )
     document_class = forms.ModelChoiceField(
-        label=_("Class"), queryset=DocumentClass.objects.all(), required=False
+        label=_("Document kind"),
+        queryset=DocumentClass.objects.all(),
+        required=False,
     )
     grif = forms.ChoiceField(
         label=_("Grif"), choices=[("", "—"), *Grif.choices], required=False
@@ -240,6 +242,13 @@ class DestructionActForm(forms.Form):
         self.fields["members"].queryset = members
 
 
+class PrintWhichJournalForm(forms.Form):
+    """Which journal's year to print, asked when the list was not filtered."""
+
+    journal = forms.ModelChoiceField(label=_("Journal"), queryset=Journal.objects.all())
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+
+
 class PrintJournalForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the headers"),
@@ -273,7 +282,7 @@ class _ListEntryForm(forms.ModelForm):
 class JournalForm(_ListEntryForm):
     class Meta:
         model = Journal
-        fields = ["kind", "name", "number_format"]
+        fields = ["kind", "name", "code", "number_format"]
 
 
 class DocumentClassForm(_ListEntryForm):

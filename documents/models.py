@@ -5,9 +5,11 @@ documents/services.py, which records every change in the audit trail.
 """
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -38,6 +40,13 @@ class Journal(models.Model):
         default="{seq}",
         help_text=_("{seq} is the number in the year, {case} the case index."),
     )
+    # Tells incoming № 11 from outgoing № 11 where several journals meet.
+    code = models.CharField(
+        _("short code"),
+        max_length=8,
+        blank=True,
+        help_text=_("Shown before the number, e.g. Ord-11; empty: by the kind."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -54,6 +63,24 @@ class Journal(models.Model):
         # The enum's label, not get_kind_display(), which rebuilds a dict of
         # the choices on every call: a journal page names 50 journals.
         return self.name or str(JournalKind(self.kind).label)
+
+    @property
+    def short_code(self) -> str:
+        """The journal's own code, else one in the reader's language."""
+        if self.code:
+            return self.code
+        if self.kind == JournalKind.OTHER:
+            return self.name[:3].capitalize()
+        return str(JOURNAL_CODES[self.kind])
+
+
+# Translators: short codes put before a document's number (ky: Кир, Чыг, Буй;
+# ru: Вх, Исх, Пр).
+JOURNAL_CODES = {
+    JournalKind.INCOMING: pgettext_lazy("journal code", "In"),
+    JournalKind.OUTGOING: pgettext_lazy("journal code", "Out"),
+    JournalKind.ORDERS: pgettext_lazy("journal code", "Ord"),
+}
 
 
 class YearCounter(models.Model):
@@ -91,8 +118,8 @@ class DocumentClass(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        verbose_name = _("document class")
-        verbose_name_plural = _("document classes")
+        verbose_name = _("document kind")
+        verbose_name_plural = _("document kinds")
         ordering = ["position", "pk"]
 
     def __str__(self):
@@ -142,14 +169,16 @@ class StoragePlace(models.Model):
 
 
 class Grif(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("grif", "Open")
     OFFICIAL_USE = "official_use", _("For official use")
 
 
 class DocumentStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     ANNULLED = "annulled", _("Annulled")
-    DESTROYED = "destroyed", _("Destroyed")
+    # A status: the audit action and the copy's fate say "Destroyed" too, in
+    # other words in Kyrgyz and Russian.
+    DESTROYED = "destroyed", pgettext_lazy("document status", "Destroyed")
 
 
 # The summary is a TextField, so the database sets no limit: registration and
@@ -174,7 +203,7 @@ class Document(models.Model):
     )
     document_class = models.ForeignKey(
         DocumentClass,
-        verbose_name=_("class"),
+        verbose_name=_("document kind"),
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -303,6 +332,11 @@ class Document(models.Model):
         # (ky: КПҮ, ru: ДСП).
         return gettext("%(number)s FOU") % {"number": self.number}
 
+    @property
+    def coded_number(self) -> str:
+        """The number with its journal's code, for lists of several journals."""
+        return f"{self.journal.short_code}-{self.display_number}"
+
 
 class DocumentUserObjectPermission(UserObjectPermissionBase):
     """A permission on one document, given to one person (django-guardian)."""
@@ -352,6 +386,28 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.document}: {self.field}"
+
+    @property
+    def field_label(self) -> str:
+        """The corrected field as the registration form names it, not its code."""
+        try:
+            return capfirst(Document._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return self.field
+
+    def shown(self, value: str) -> str:
+        """A grif is stored by its code; the reader sees its label."""
+        if self.field == "grif" and value in Grif.values:
+            return str(Grif(value).label)
+        return value
+
+    @property
+    def old_shown(self) -> str:
+        return self.shown(self.old_value)
+
+    @property
+    def new_shown(self) -> str:
+        return self.shown(self.new_value)
 
 
 class Attachment(models.Model):

@@ -630,11 +630,12 @@ def copy_attachment(
         number = _next_copy_number(document)
         made_at = timezone.now()
         if attachment.is_pdf:
-            lines = [
-                f"COPY No. {number} / {document.number} - FOR OFFICIAL USE",
-                f"{actor.get_full_name() or actor.username} ({actor.username})",
-                timezone.localtime(made_at).strftime("%Y-%m-%d %H:%M %Z"),
-            ]
+            lines = stamp.copy_lines(
+                copy_number=number,
+                document_number=document.number,
+                person=actor,
+                at=made_at,
+            )
             try:
                 # A new file of the pages alone: no scripts, actions or
                 # attached files of the stored one come with it.
@@ -891,7 +892,12 @@ def confirm_return(*, actor: User, custody: Custody) -> Custody:
 
 @access.protected
 def add_journal(
-    *, actor: User, kind: str, name: str = "", number_format: str = "{seq}"
+    *,
+    actor: User,
+    kind: str,
+    name: str = "",
+    number_format: str = "{seq}",
+    code: str = "",
 ) -> Journal:
     access.require(actor, "documents.manage_journals")
     try:
@@ -907,9 +913,15 @@ def add_journal(
         raise ValidationError({"name": _("Name the journal, e.g. staff orders.")})
     if Journal.objects.filter(kind=kind, name__iexact=name).exists():
         raise ValidationError({"name": _("This journal already exists.")})
+    code = code.strip()
+    # Compared in Python: SQLite folds only Latin letters.
+    taken = Journal.objects.exclude(code="").values_list("code", flat=True)
+    if code and code.casefold() in {other.casefold() for other in taken}:
+        raise ValidationError({"code": _("Another journal has this code.")})
     journal = Journal(
         kind=kind,
         name=name,
+        code=code,
         number_format=number_format,
         position=_next_position(Journal),
     )
@@ -919,7 +931,12 @@ def add_journal(
         actor=actor,
         action=AuditAction.JOURNAL_OPEN,
         target=journal,
-        details={"kind": kind, "name": name, "number_format": number_format},
+        details={
+            "kind": kind,
+            "name": name,
+            "code": code,
+            "number_format": number_format,
+        },
     )
     return journal
 
@@ -934,11 +951,15 @@ def add_document_class(*, actor: User, code: str, name: str) -> DocumentClass:
     access.require(actor, "documents.manage_journals")
     code, name = code.strip().lower(), name.strip()
     if not name:
-        raise ValidationError({"name": _("Name the class.")})
+        raise ValidationError({"name": _("Name the document kind.")})
     if DocumentClass.objects.filter(code=code).exists():
-        raise ValidationError({"code": _("A class with this code already exists.")})
+        raise ValidationError(
+            {"code": _("A document kind with this code already exists.")}
+        )
     if DocumentClass.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("A class with this name already exists.")})
+        raise ValidationError(
+            {"name": _("A document kind with this name already exists.")}
+        )
     document_class = DocumentClass(
         code=code, name=name, position=_next_position(DocumentClass)
     )

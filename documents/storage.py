@@ -42,7 +42,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from documents import pdf_safety
-from school_portal import office_files
+from school_portal import office_files, stores
 
 MAGIC = b"SPA1"
 NONCE_BYTES = 12
@@ -203,11 +203,19 @@ def _master() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in settings.PORTAL_ENCRYPTION_KEYS])
 
 
-def root() -> Path:
-    return Path(settings.PORTAL_ATTACHMENT_DIR)
+def root() -> Path | None:
+    """The attachment folder of a file store; None for an object store."""
+    store = stores.get(stores.ATTACHMENTS)
+    return Path(store.location) if stores.is_local(store) else None
+
+
+def name_in_store(stored_name: str) -> str:
+    """Its name in the store: under a folder of its first two characters."""
+    return f"{stored_name[:2]}/{stored_name}"
 
 
 def _path(stored_name: str) -> Path:
+    """Where a file store keeps it (a file store only)."""
     return root() / stored_name[:2] / stored_name
 
 
@@ -248,27 +256,24 @@ def removed_unless_committed(service):
 def store(data: bytes) -> Stored:
     """Encrypt and write the bytes under a random name; nothing else is stored.
 
-    The file is on disk (fsync'd) before the caller's transaction commits, so
-    a committed row never points to a file that a power cut took away.
+    The file is in the store (on a disk: fsync'd) before the caller's
+    transaction commits, so a committed row never points to a file that a
+    power cut took away.
     """
     stored_name = secrets.token_hex(16)
     data_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(data_key).encrypt(nonce, data, stored_name.encode())
-    path = _path(stored_name)
     written = _written.get()
+    if written is not None:
+        written.append(stored_name)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        if written is not None:
-            written.append(stored_name)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(MAGIC + nonce + ciphertext)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as error:
+        stores.write_new(
+            stores.ATTACHMENTS, name_in_store(stored_name), MAGIC + nonce + ciphertext
+        )
+    except (stores.Unreachable, FileExistsError) as error:
         remove(stored_name)
-        raise Unavailable(error.strerror or str(error)) from error
+        raise Unavailable(str(error)) from error
     return Stored(
         stored_name=stored_name,
         wrapped_key=_master().encrypt(data_key).decode(),
@@ -279,12 +284,16 @@ def store(data: bytes) -> Stored:
 
 def remove(stored_name: str) -> None:
     # If it can't be removed now, it is an orphan: orphans() finds it later.
-    with contextlib.suppress(OSError):
-        _path(stored_name).unlink(missing_ok=True)
+    with contextlib.suppress(stores.Unreachable, stores.NotFound):
+        stores.delete(stores.ATTACHMENTS, name_in_store(stored_name))
 
 
 def exists(stored_name: str) -> bool:
-    return _path(stored_name).is_file()
+    """Whether the store has the file; Unavailable when it does not answer."""
+    try:
+        return stores.exists(stores.ATTACHMENTS, name_in_store(stored_name))
+    except stores.Unreachable as error:
+        raise Unavailable(str(error)) from error
 
 
 def read(*, stored_name: str, wrapped_key: str, sha256: str) -> bytes:
@@ -296,11 +305,11 @@ def read(*, stored_name: str, wrapped_key: str, sha256: str) -> bytes:
     except InvalidToken as error:
         raise KeyNotConfigured(stored_name) from error
     try:
-        raw = _path(stored_name).read_bytes()
-    except FileNotFoundError as error:
+        raw = stores.read(stores.ATTACHMENTS, name_in_store(stored_name))
+    except stores.NotFound as error:
         raise Missing(stored_name) from error
-    except OSError as error:
-        raise Unavailable(error.strerror or str(error)) from error
+    except stores.Unreachable as error:
+        raise Unavailable(str(error)) from error
     if not raw.startswith(MAGIC):
         raise Damaged(stored_name)
     nonce = raw[len(MAGIC) : len(MAGIC) + NONCE_BYTES]
@@ -323,15 +332,17 @@ PROBE_FOLDER = ".probe"
 
 
 def stored_names_on_disk() -> dict[str, float]:
-    """Every stored file's name and modification time."""
+    """Every stored file's name and modification time (Unavailable when the
+    store does not answer)."""
+    try:
+        listed = stores.listing(stores.ATTACHMENTS)
+    except stores.Unreachable as error:
+        raise Unavailable(str(error)) from error
     found = {}
-    if not root().is_dir():
-        return found
-    for folder in root().iterdir():
-        if folder.is_dir() and len(folder.name) == 2:
-            for path in folder.iterdir():
-                if path.is_file():
-                    found[path.name] = path.stat().st_mtime
+    for name, mtime in listed.items():
+        folder, _slash, stored_name = name.partition("/")
+        if len(folder) == 2 and stored_name and "/" not in stored_name:
+            found[stored_name] = mtime
     return found
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from documents import views
+from execution import views as execution_views
 
 app_name = "documents"
 
@@ -46,6 +47,7 @@ urlpatterns += [
         views.destruction_act_print,
         name="destruction_act_print",
     ),
+    path("print/", views.journal_print_pick, name="journal_print_pick"),
     path("print/<int:journal>/<int:year>/", views.journal_print, name="journal_print"),
     path("export/journal/", views.journal_export, name="journal_export"),
     path("export/copies/", views.copy_log_export, name="copy_log_export"),
@@ -76,4 +78,45 @@ urlpatterns += [
     path("lists/classes/", views.class_add, name="class_add"),
     path("lists/cases/", views.case_add, name="case_add"),
     path("lists/places/", views.place_add, name="place_add"),
+]
+
+# Execution control (issue 21): the views live in execution/.
+urlpatterns += [
+    path("execution/", execution_views.execution_list, name="execution"),
+    path("execution/print/", execution_views.execution_print, name="execution_print"),
+    path(
+        "execution/export/", execution_views.execution_export, name="execution_export"
+    ),
+    path("execution/discipline/", execution_views.discipline, name="discipline"),
+    path(
+        "execution/discipline/print/",
+        execution_views.discipline_print,
+        name="discipline_print",
+    ),
+    path(
+        "execution/discipline/export/",
+        execution_views.discipline_export,
+        name="discipline_export",
+    ),
+    path("<int:pk>/resolution/", execution_views.resolution_new, name="resolution_new"),
+    path(
+        "resolutions/<int:pk>/",
+        execution_views.resolution_detail,
+        name="resolution",
+    ),
+    path(
+        "resolutions/<int:pk>/edit/",
+        execution_views.resolution_edit,
+        name="resolution_edit",
+    ),
+    path(
+        "resolutions/<int:pk>/report/",
+        execution_views.resolution_report,
+        name="resolution_report",
+    ),
+    path(
+        "resolutions/<int:pk>/take-off-control/",
+        execution_views.resolution_take_off,
+        name="resolution_take_off",
+    ),
 ]

@@ -54,13 +54,8 @@ def journal_list(request):
         "page": page,
         "query": query.urlencode(),
         "may_register": selectors.journals_for_registration(user=request.user).exists(),
-        "may_see_custody": access.can(request.user, "documents.view_custody"),
-        "may_see_copies": access.can(request.user, "documents.view_copy"),
-        "may_see_acts": access.can(request.user, "documents.view_destructionact"),
-        "may_see_hand_over": access.can(request.user, "documents.view_handoveract"),
-        "may_manage_lists": access.can(request.user, "documents.manage_journals"),
-        "print_journal": filters.get("journal") if filters.get("year") else None,
-        "print_year": filters.get("year"),
+        "print_journal": filters.get("journal"),
+        "print_year": filters.get("year") or timezone.localdate().year,
     }
     return render(request, "documents/journal_list.html", context)
 
@@ -447,7 +442,7 @@ def destruction_act_new(request):
     return render(request, "documents/acts/destruction_new.html", {"form": form})
 
 
-def _act_context(act: DestructionAct) -> dict:
+def _act_context(request, act: DestructionAct) -> dict:
     items = list(
         act.items.select_related(
             "document", "document__journal", "document__case"
@@ -457,13 +452,15 @@ def _act_context(act: DestructionAct) -> dict:
         "act": act,
         "items": items,
         "members": list(act.members.select_related("person")),
+        # An uncleared member signs for the line, not for its contents (2.5).
+        "cleared": access.is_cleared(request.user),
     }
 
 
 @require_GET
 def destruction_act(request, pk):
     act = _act_for(request, pk)
-    context = _act_context(act)
+    context = _act_context(request, act)
     me = next((m for m in context["members"] if m.person_id == request.user.pk), None)
     all_confirmed = all(m.confirmed_at for m in context["members"])
     context.update(
@@ -519,7 +516,24 @@ def destruction_act_approve(request, pk):
 def destruction_act_print(request, pk):
     act = _act_for(request, pk)
     acts.record_act_print(actor=request.user, act=act)
-    return render(request, "documents/acts/destruction_print.html", _act_context(act))
+    return render(
+        request, "documents/acts/destruction_print.html", _act_context(request, act)
+    )
+
+
+@require_GET
+def journal_print_pick(request):
+    """The print button of an unfiltered journal list: which journal and year."""
+    access.require(request.user, "documents.view_journal")
+    initial = {"year": timezone.localdate().year}
+    form = forms.PrintWhichJournalForm(request.GET or None, initial=initial)
+    if form.is_valid():
+        return redirect(
+            "documents:journal_print",
+            journal=form.cleaned_data["journal"].pk,
+            year=form.cleaned_data["year"],
+        )
+    return render(request, "documents/journal_print_pick.html", {"form": form})
 
 
 @require_GET
@@ -631,15 +645,19 @@ def hand_over_new(request):
     return render(request, "documents/acts/hand_over_new.html", context)
 
 
-def _hand_over_context(act: HandOverAct) -> dict:
-    return {"act": act, "lines": acts.hand_over_lines(act)}
+def _hand_over_context(request, act: HandOverAct) -> dict:
+    return {
+        "act": act,
+        "lines": acts.hand_over_lines(act),
+        "cleared": access.is_cleared(request.user),
+    }
 
 
 @require_GET
 def hand_over(request, pk):
     act = _hand_over_for(request, pk)
     parts = acts.hand_over_parts(act, request.user)
-    context = _hand_over_context(act)
+    context = _hand_over_context(request, act)
     context.update(
         {
             "missing": acts.missing_from(act) if not act.is_complete else 0,
@@ -694,7 +712,7 @@ def hand_over_print(request, pk):
         filters={"act": act.pk},
     )
     return render(
-        request, "documents/acts/hand_over_print.html", _hand_over_context(act)
+        request, "documents/acts/hand_over_print.html", _hand_over_context(request, act)
     )
 
 
@@ -744,7 +762,7 @@ def class_add(request):
         request,
         forms.DocumentClassForm,
         services.add_document_class,
-        _("The document class is added."),
+        _("The document kind is added."),
     )
 
 

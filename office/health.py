@@ -15,9 +15,7 @@ folder is gone) is a red line saying so, never a traceback. ``ready()`` is the
 cheap subset behind /health/ready/: can the database and the file store answer?
 """
 
-import contextlib
 import logging
-import secrets
 import shutil
 import tomllib
 from collections.abc import Callable
@@ -37,8 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import keys
-from documents import storage
-from school_portal import env
+from school_portal import env, stores
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +105,12 @@ def _archive_still_there(run) -> bool:
     ``restore PATH --check`` authenticates every byte of it."""
     if not run.file_name:
         return False
+    in_store = stores.in_store(stores.BACKUPS, run.file_name)
     try:
+        if in_store is not None:
+            return stores.size(stores.BACKUPS, in_store) == run.size
         return Path(run.file_name).stat().st_size == run.size
-    except OSError:
+    except (OSError, stores.NotFound, stores.Unreachable):
         return False
 
 
@@ -243,18 +243,24 @@ def migrations_check() -> Check:
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
-        detail = _("%(count)d not applied: run the upgrade.") % {"count": len(plan)}
+        detail = ngettext(
+            "%(count)d migration not applied: run the upgrade.",
+            "%(count)d migrations not applied: run the upgrade.",
+            len(plan),
+        ) % {"count": len(plan)}
         return Check("migrations", title, RED, detail)
     return Check("migrations", title, OK, _("All applied."))
 
 
 def _places() -> dict[str, Path]:
     """Where the portal keeps what it must not lose, by what a person calls it."""
-    places = {
-        _("attachments"): Path(settings.PORTAL_ATTACHMENT_DIR),
-        _("backups"): Path(settings.PORTAL_BACKUP_DIR),
-        _("audit archives"): Path(settings.PORTAL_AUDIT_ARCHIVE_DIR),
+    folders = {
+        _("attachments"): settings.PORTAL_ATTACHMENT_DIR,
+        _("backups"): settings.PORTAL_BACKUP_DIR,
+        _("audit archives"): settings.PORTAL_AUDIT_ARCHIVE_DIR,
     }
+    # An object store (PORTAL_STORAGE_URL=s3://…) has no folder here.
+    places = {name: Path(folder) for name, folder in folders.items() if folder}
     if connection.vendor == "sqlite":
         places[_("database")] = Path(settings.DATABASES["default"]["NAME"]).parent
     return places
@@ -278,6 +284,13 @@ def disk_check() -> Check:
             existing.stat().st_dev, (shutil.disk_usage(existing), [])
         )
         names.append(f"{name} ({folder})")
+    if not disks:
+        return Check(
+            "disk",
+            title,
+            OK,
+            _("No file is kept on this server's disks: all are in the object store."),
+        )
     usage, names = min(disks.values(), key=lambda disk: disk[0].free)
     detail = _("%(free).1f GB free of %(total).1f GB where %(places)s live.") % {
         "free": usage.free / 1024**3,
@@ -294,18 +307,10 @@ def disk_check() -> Check:
 
 def store_writable_problem() -> str | None:
     """Write, read back and remove a probe file where attachments live."""
-    folder = Path(settings.PORTAL_ATTACHMENT_DIR) / storage.PROBE_FOLDER
-    probe = folder / secrets.token_hex(8)
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        probe.write_bytes(b"probe")
-        if probe.read_bytes() != b"probe":
-            return _("a file written there reads back differently")
-    except OSError as error:
-        return error.strerror or str(error)
-    finally:
-        with contextlib.suppress(OSError):
-            probe.unlink(missing_ok=True)
+        stores.probe(stores.ATTACHMENTS)
+    except stores.Unreachable as error:
+        return str(error)
     return None
 
 
@@ -320,7 +325,7 @@ def files_check() -> Check:
         detail = _(
             "The file store (%(folder)s) can't be written: %(problem)s. New "
             "files can't be saved until it can."
-        ) % {"folder": settings.PORTAL_ATTACHMENT_DIR, "problem": problem}
+        ) % {"folder": stores.describe(stores.ATTACHMENTS), "problem": problem}
         return Check("files", title, RED, detail)
     missing = documents.missing_files()
     if missing:

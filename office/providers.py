@@ -51,10 +51,11 @@ def appointments_missing(user) -> list[Signal]:
         AppointedRole.SECURITY_OFFICER: _("No security officer appointed"),
         AppointedRole.RECORDS_OFFICER: _("No records officer appointed"),
     }
+    # A deputy principal is appointed only when the principal wants one.
     return [
-        Signal(f"office.no_{role}", titles[role], 1, reverse("appointments"), DANGER)
-        for role, appointment in current.items()
-        if appointment is None
+        Signal(f"office.no_{role}", title, 1, reverse("appointments"), DANGER)
+        for role, title in titles.items()
+        if current.get(role) is None
     ]
 
 

@@ -81,13 +81,20 @@ def control_history(*, control: PeriodicControl):
 
 
 def people_with_signals() -> QuerySet[User]:
-    """Who gets the daily e-mail: active, with an address, and a role that asks."""
+    """Who gets the daily e-mail: active, with an address, and a role that asks
+    or an assignment not executed yet (execution control reminds executors)."""
+    from execution.models import ResolutionExecutor
+
+    executors = ResolutionExecutor.objects.filter(
+        resolution__executed_at__isnull=True
+    ).values("person")
     return (
         User.objects.filter(
             Q(
                 groups__permissions__codename="receive_daily_signals",
                 groups__permissions__content_type__app_label="office",
-            ),
+            )
+            | Q(pk__in=executors),
             is_active=True,
         )
         .exclude(email="")

@@ -108,4 +108,15 @@ def database(name: str, *, default: str) -> dict:
         raise ConfigError(name, f"is not a database URL we can use: {exc}") from None
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ConfigError(name, "must name an engine and a database")
+    if boolean("DATABASE_BEHIND_PGBOUNCER", default=False):
+        if "postgresql" not in config["ENGINE"]:
+            raise ConfigError(
+                "DATABASE_BEHIND_PGBOUNCER", "is for a PostgreSQL DATABASE_URL only"
+            )
+        # Transaction pooling gives each transaction whichever server
+        # connection is free: a server-side cursor (a named cursor that lives
+        # across fetches, as .iterator() uses) would be lost between them.
+        # Session state is never relied on: the chain's lock is
+        # pg_advisory_xact_lock and settings are SET LOCAL, both per transaction.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
     return config

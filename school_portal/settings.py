@@ -13,7 +13,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
-from school_portal import env
+from school_portal import env, stores
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # What the installation writes for itself: the SQLite database, files, and in
@@ -61,10 +61,10 @@ try:
     # Keys for later features, read here so a bad value stops start-up early.
     # Fernet keys for personal data and attachments: the first encrypts, all
     # decrypt (key rotation). Separate from SECRET_KEY.
-    PORTAL_ENCRYPTION_KEYS = env.words(
-        "PORTAL_ENCRYPTION_KEYS",
-        default=[] if not DEBUG else [_development_fernet_key()],
-    )
+    PORTAL_ENCRYPTION_KEYS = env.words("PORTAL_ENCRYPTION_KEYS", default=[])
+    if DEBUG and not PORTAL_ENCRYPTION_KEYS:
+        # Only when none is given: a node given its keys writes nothing here.
+        PORTAL_ENCRYPTION_KEYS = [_development_fernet_key()]
     if not PORTAL_ENCRYPTION_KEYS:
         raise env.ConfigError(
             "PORTAL_ENCRYPTION_KEYS", "is required when DJANGO_DEBUG is off"
@@ -138,21 +138,23 @@ try:
     # Document registry (issue 6): attachments live outside the web root,
     # encrypted; "for official use" documents are due back by the end of the
     # school day (HH:MM, Asia/Bishkek).
-    PORTAL_ATTACHMENT_DIR = Path(
-        env.text("PORTAL_ATTACHMENT_DIR", default=str(VAR_DIR / "attachments"))
-    )
+    # Every file the portal keeps (attachments, backups, audit archives, the
+    # resume file of rotate_keys) is in one of the named STORAGES below, all
+    # under PORTAL_STORAGE_URL: file:///folder (PORTAL_VAR_DIR by default, each
+    # folder movable by its PORTAL_*_DIR) or s3://BUCKET/PREFIX?endpoint_url=…
+    # (school_portal/stores.py).
+    PORTAL_STORAGE_URL = env.text("PORTAL_STORAGE_URL")
+    _stores = stores.configure(PORTAL_STORAGE_URL, var_dir=VAR_DIR)
+    PORTAL_ATTACHMENT_DIR = _stores["folders"].get("PORTAL_ATTACHMENT_DIR")
     PORTAL_ATTACHMENT_MAX_BYTES = env.integer(
         "PORTAL_ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024
     )
     PORTAL_SCHOOL_DAY_END = env.text("PORTAL_SCHOOL_DAY_END", default="18:00")
     # Backups (regulation 5.1): where `backup` writes its archives, and the one
     # folder of audit_archive's signed exports (restore puts them back there).
-    PORTAL_BACKUP_DIR = Path(
-        env.text("PORTAL_BACKUP_DIR", default=str(VAR_DIR / "backups"))
-    )
-    PORTAL_AUDIT_ARCHIVE_DIR = Path(
-        env.text("PORTAL_AUDIT_ARCHIVE_DIR", default=str(VAR_DIR / "audit-archive"))
-    )
+    PORTAL_BACKUP_DIR = _stores["folders"].get("PORTAL_BACKUP_DIR")
+    PORTAL_AUDIT_ARCHIVE_DIR = _stores["folders"].get("PORTAL_AUDIT_ARCHIVE_DIR")
+    PORTAL_STATE_DIR = _stores["folders"].get("PORTAL_STATE_DIR")
     # Personal data (issue 8). The blind index of the PIN is HMAC-SHA256 under
     # its own key; the administrator sees personal data only if the school says so;
     # "who viewed my data" names the staff only if the school says so.
@@ -170,7 +172,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (60 s, as for PostgreSQL): opening
+    # one and running init_command cost ~2 ms a request. Safe: outside a
+    # transaction a kept connection holds no lock and no snapshot, and every
+    # write transaction still begins IMMEDIATE, taking the one write lock that
+    # serializes audit appends (tests/audit/test_append_workers.py).
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -191,6 +197,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "documents",
+    "execution",
     "surveys",
     "office",
 ]
@@ -289,23 +296,23 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's checks, with our messages (accounts/security/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.security.passwords.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation."
-        "UserAttributeSimilarityValidator"
-    },
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "accounts.security.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.security.passwords.CommonPasswordValidator"},
+    {"NAME": "accounts.security.passwords.NumericPasswordValidator"},
 ]
 
 # Languages: Kyrgyz first, then Russian, then English.
 LANGUAGE_CODE = "ky"
 LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The school's own date formats over Django's (school_portal/formats/__init__.py).
+FORMAT_MODULE_PATH = ["school_portal.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Bishkek"
 USE_TZ = True
@@ -315,6 +322,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_stores["storages"],
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -19,16 +19,16 @@ def bar_chart(bars, *, title: str) -> SafeString:
     top = max((bar.count for bar in bars), default=0) or 1
     height = ROW * len(bars) + 4
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart bars" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
     for i, bar in enumerate(bars):
         y = ROW * i
-        label = str(bar.label)
+        label = str(bar.shown)
         if len(label) > LABEL_CHARS:
             label = label[: LABEL_CHARS - 1] + "…"
-        length = round((WIDTH - 70) * bar.count / top, 1)
+        length = round((WIDTH - 84) * bar.count / top, 1)
         parts.append(
             f'<text x="0" y="{y + 12}" font-size="11" fill="#1a1a1a">'
             f"{escape(label)}</text>"

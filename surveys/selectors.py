@@ -7,8 +7,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from accounts import access
 from accounts.models import User
@@ -159,6 +161,11 @@ class Bar:
     label: str
     count: int
     percent: float
+    # What the chart and the table write: a scale's value with its label.
+    shown: str = ""
+
+    def __post_init__(self):
+        self.shown = self.shown or self.label
 
 
 @dataclass
@@ -247,6 +254,23 @@ def results(*, survey: Survey) -> Results:
     )
 
 
+def scale_labels(question: Question, choices: list) -> list[tuple[int, str]]:
+    """Every value of a scale named, not only its labelled ends: "1 — never",
+    "2 on the scale 1–5"."""
+    named = {option.value for option in question.options.all()}
+    return [
+        (
+            value,
+            pgettext("scale value", "%(value)s — %(label)s")
+            % {"value": value, "label": label}
+            if value in named
+            else pgettext("scale value", "%(value)s on the scale %(low)s–%(high)s")
+            % {"value": value, "low": question.min_value, "high": question.max_value},
+        )
+        for value, label in choices
+    ]
+
+
 def _question_result(question: Question, rows: list) -> QuestionResult:
     result = QuestionResult(question=question)
     if question.kind == QuestionKind.TEXT:
@@ -265,9 +289,14 @@ def _question_result(question: Question, rows: list) -> QuestionResult:
         choices = [(value, str(value)) for value in sorted(counts)]
     elif question.kind == QuestionKind.SINGLE and values:
         result.mode = max(sorted(counts), key=lambda value: counts[value])
+    shown = dict(choices)
+    if question.kind == QuestionKind.SCALE:
+        shown = dict(scale_labels(question, choices))
     for value, label in choices:
         percent = 100 * counts[value] / result.count if result.count else 0
-        result.bars.append(Bar(value, label, counts[value], round(percent, 1)))
+        result.bars.append(
+            Bar(value, label, counts[value], round(percent, 1), shown[value])
+        )
     return result
 
 
@@ -333,16 +362,29 @@ def compare(*, first: Survey, second: Survey) -> Comparison:
     return Comparison(first_results, second_results, rows)
 
 
+# The copy history of one survey, in SQL: up its "copied from" links to the
+# first run, then down every copy from there. UNION (not UNION ALL) stops at a
+# survey already seen. The same text runs on SQLite and PostgreSQL.
+FAMILY_SQL = """
+WITH RECURSIVE
+    up(id, parent) AS (
+        SELECT id, copied_from_id FROM {table} WHERE id = %s
+        UNION
+        SELECT s.id, s.copied_from_id FROM {table} s JOIN up ON s.id = up.parent
+    ),
+    family(id) AS (
+        SELECT id FROM up WHERE parent IS NULL
+        UNION
+        SELECT s.id FROM {table} s JOIN family ON s.copied_from_id = family.id
+    )
+SELECT id FROM family
+"""
+
+
 def runs_of(*, survey: Survey) -> QuerySet[Survey]:
-    """The other runs of the same survey: its original and copies, and theirs."""
-    root = survey
-    while root.copied_from_id:
-        root = root.copied_from
-    family = {root.pk}
-    frontier = [root.pk]
-    while frontier:
-        frontier = list(
-            Survey.objects.filter(copied_from__in=frontier).values_list("pk", flat=True)
-        )
-        family.update(frontier)
-    return Survey.objects.filter(pk__in=family - {survey.pk})
+    """The other runs of the same survey: its original and copies, and theirs.
+    One query however long the history (a subquery of the one that lists them)."""
+    # The table name is the model's own; the one value is a bound parameter.
+    sql = FAMILY_SQL.format(table=Survey._meta.db_table)
+    family = RawSQL(sql, [survey.pk])  # noqa: S611
+    return Survey.objects.filter(pk__in=family).exclude(pk=survey.pk)

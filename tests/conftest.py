@@ -5,6 +5,9 @@ import pytest
 from accounts.roles import Role
 from tests.factories import PASSWORD, UserFactory
 
+# s3_server, s3_store: a local S3-compatible server (moto) for the object store.
+pytest_plugins = ["tests.s3"]
+
 
 @pytest.fixture(autouse=True)
 def english_messages(settings):

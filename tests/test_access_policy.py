@@ -18,9 +18,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from accounts import access
-from accounts.models import Incident, User
+from accounts.models import Incident, PersonRecord, User
 from accounts.roles import Role
 from documents.models import Custody, Document, Grif, HandOverAct, Journal
+from execution.models import Resolution, ResolutionExecutor
 from office.models import Carrier, PeriodicControl, ProtectedResource
 from surveys.models import Survey
 from tests.factories import UserFactory
@@ -33,6 +34,11 @@ DEFAULT_RULES = [
     (ProtectedResource, "office.view_office"),
     (Carrier, "office.manage_office"),
     (PeriodicControl, "office.view_office"),
+]
+# Permissions asked on a model whose policy does not name them: each is sent
+# to the rules that keep it (changing a PersonRecord is keeping the person).
+ROUTED_RULES = [
+    (PersonRecord, "accounts.change_personrecord"),
 ]
 
 
@@ -72,6 +78,18 @@ def school(db):
     assign_perm(
         "documents.view_document", teacher.groups.get(name="staff"), open_ones[2]
     )
+    # Execution control: the teacher assigned to an open letter by resolution,
+    # and the uncleared newcomer named on an official-use one past the service.
+    for document, person in ((open_ones[5], teacher), (official[0], newcomer)):
+        resolution = Resolution.objects.create(
+            document=document,
+            author=people["director"],
+            text="Жооп даярдалсын",
+            deadline=timezone.localdate() + timedelta(days=5),
+        )
+        ResolutionExecutor.objects.create(
+            resolution=resolution, person=person, is_responsible=True
+        )
     return list(User.objects.order_by("username"))
 
 
@@ -80,6 +98,7 @@ def rules():
         for permission in (policy.view, *policy.actions):
             yield policy.model, permission
     yield from DEFAULT_RULES
+    yield from ROUTED_RULES
 
 
 def fresh(person: User) -> User:
@@ -129,6 +148,18 @@ def test_the_rules_are_the_regulations(school):
     assert not access.can(teacher, "documents.change_document", given)
     # Official-use material needs clearance whatever was given (2.5).
     assert not access.can(newcomer, "documents.view_document", official)
+    # An assignee of a resolution sees its document and reports on it; an
+    # assignment gives no official-use document to the uncleared.
+    assigned = Resolution.objects.filter(
+        executors__person=teacher, document__grif=Grif.OPEN
+    ).first()
+    assert access.can(teacher, "documents.view_document", assigned.document)
+    assert access.can(teacher, "execution.add_executionreport", assigned)
+    assert not access.can(teacher, "execution.change_resolution", assigned)
+    assert access.can(people["director"], "execution.change_resolution", assigned)
+    named = Resolution.objects.get(executors__person=newcomer)
+    assert not access.can(newcomer, "documents.view_document", named.document)
+    assert not access.can(newcomer, "execution.add_executionreport", named)
     # The holder of an issue is the one who signs for it.
     custody = Custody.objects.filter(holder=teacher).first()
     assert access.can(teacher, "documents.receive_document", custody)
@@ -148,6 +179,15 @@ def test_the_rules_are_the_regulations(school):
     others = User.objects.filter(groups__name="student").exclude(pk__in=children)
     assert all(access.can(parent, "accounts.view_personrecord", c) for c in children)
     assert not any(access.can(parent, "accounts.view_personrecord", o) for o in others)
+    # Seeing one's own record is not keeping it: only those who keep people do.
+    own = PersonRecord.objects.get(person=people["student1"])
+    assert access.can(people["student1"], "accounts.view_personrecord", own)
+    assert not access.can(people["student1"], "accounts.change_personrecord", own)
+    assert not access.can(parent, "accounts.change_personrecord", own)
+    keeper = people["admin"]
+    assert access.can(keeper, "accounts.change_personrecord", own) == access.can(
+        keeper, "accounts.change_personrecord", own.person
+    )
 
 
 def test_every_role_power_still_needs_clearance_for_official_use(school, monkeypatch):

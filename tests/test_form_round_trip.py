@@ -62,6 +62,7 @@ ACTIONS = {
     "person_deactivate": "deactivates the account",
     "documents:confirm_return": "confirms that the document came back",
     "documents:hand_over_refresh": "rebuilds the list of the hand-over act",
+    "documents:resolution_take_off": "takes the executed document off control",
     "office:resource_approve": "the principal approves the resource",
     "personal:request_answer": "answers the request",
     "personal:request_new": "sends a request for a copy, which needs nothing typed",
@@ -95,6 +96,8 @@ ENTRIES = {
     "documents:paper_copy",
     "documents:place_add",
     "documents:register",
+    "documents:resolution_new",
+    "documents:resolution_report",
     "documents:sign",
     "office:carrier_check",
     "office:carrier_create",
@@ -132,6 +135,23 @@ EDITS = {
     "documents:correct": Edit(
         typed={"reason": "Катаны оңдоо"},
         derived={name: {"documents.Correction"} for name in CORRECTABLE},
+    ),
+    # A change keeps what the resolution said before (ResolutionChange); a
+    # change of executors replaces their rows.
+    "documents:resolution_edit": Edit(
+        derived={
+            "text": {"execution.ResolutionChange"},
+            "deadline": {"execution.ResolutionChange"},
+            "on_control": {"execution.ResolutionChange"},
+            "responsible": {
+                "execution.ResolutionChange",
+                "execution.ResolutionExecutor",
+            },
+            "co_executors": {
+                "execution.ResolutionChange",
+                "execution.ResolutionExecutor",
+            },
+        }
     ),
     "surveys:edit": Edit(),
     "surveys:conclusions": Edit(),

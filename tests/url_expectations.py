@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from tests.account_security import factories as account_security
 from tests.documents import act_factories as document_acts
 from tests.documents import factories as documents
+from tests.execution import factories as execution
 from tests.surveys import factories as surveys
 
 
@@ -41,6 +42,8 @@ NO_ROLE_403 = {"student": 403, "parent": 403, "outsider": 403}
 RECORDS_OFFICE = {"records_officer": 200, "security_officer": 200, "director": 200}
 # Who sees the matrix document: the records office, the principal, its executor.
 DOCUMENT_READERS = {**RECORDS_OFFICE, "teacher": 200}
+
+EXECUTION_KEEPERS = {"director": 200, "records_officer": 200}
 
 SURVEY_MANAGERS = {"administrator": 200, "security_officer": 200}
 SURVEY_READERS = {**SURVEY_MANAGERS, "director": 200}
@@ -111,6 +114,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "logout": Expect(405),
     "health": Expect(200, anonymous=200),
     "health_ready": Expect(200, anonymous=200),
+    # The benchmark's signed-in "ok": behind the sign-in like every page.
+    "health_signed_in": Expect(200),
     "set_language": Expect(302, anonymous=302),
     # People, appointments, onboarding, per-object permissions (issue 3).
     "people": Expect(404, by={"administrator": 200}),
@@ -126,6 +131,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "person_deactivate": Expect(405, args=lambda people: {"pk": people["student"].pk}),
     "parent_link_add": Expect(405, args=lambda people: {"pk": people["parent"].pk}),
     "parent_link_remove": Expect(405, args=lambda people: {"pk": 1}),
+    # Finding the object to give a permission on: whoever may give one.
+    "grants": Expect(404, by={"administrator": 200, "records_officer": 200}),
     "object_permissions": Expect(
         404,
         by={"administrator": 200},
@@ -241,6 +248,7 @@ EXPECTATIONS: dict[str, Expect] = {
     ),
     "documents:destruction_act_confirm": Expect(405, args=document_acts.act_args),
     "documents:destruction_act_approve": Expect(405, args=document_acts.act_args),
+    "documents:journal_print_pick": Expect(200, by=NO_ROLE_403),
     "documents:journal_print": Expect(
         200, by=NO_ROLE_403, args=document_acts.journal_year_args
     ),
@@ -269,6 +277,34 @@ EXPECTATIONS: dict[str, Expect] = {
     "documents:class_add": Expect(405),
     "documents:case_add": Expect(405),
     "documents:place_add": Expect(405),
+    # Execution control (issue 21): the list and reports for the principal and
+    # the records officer; a resolution for whoever sees its document; changed
+    # by its author, reported on by its executor (the teacher).
+    "documents:execution": Expect(403, by=EXECUTION_KEEPERS),
+    "documents:execution_print": Expect(403, by=EXECUTION_KEEPERS),
+    "documents:execution_export": Expect(403, by=EXECUTION_KEEPERS),
+    "documents:discipline": Expect(403, by=EXECUTION_KEEPERS),
+    "documents:discipline_print": Expect(403, by=EXECUTION_KEEPERS),
+    "documents:discipline_export": Expect(403, by=EXECUTION_KEEPERS),
+    "documents:resolution_new": Expect(
+        404,
+        by={**dict.fromkeys(DOCUMENT_READERS, 403), "director": 200},
+        args=documents.document_args,
+    ),
+    "documents:resolution": Expect(
+        404, by=DOCUMENT_READERS, args=execution.resolution_args
+    ),
+    "documents:resolution_edit": Expect(
+        404,
+        by={**dict.fromkeys(DOCUMENT_READERS, 403), "director": 200},
+        args=execution.resolution_args,
+    ),
+    "documents:resolution_report": Expect(
+        404,
+        by={**dict.fromkeys(DOCUMENT_READERS, 403), "teacher": 200},
+        args=execution.resolution_args,
+    ),
+    "documents:resolution_take_off": Expect(405, args=execution.resolution_args),
     "surveys:list": Expect(200),
     "surveys:create": Expect(404, by=SURVEY_MANAGERS),
     "surveys:detail": Expect(404, by=SURVEY_MANAGERS, args=surveys.survey_args),

@@ -156,11 +156,18 @@ def home_summary(*, user: User) -> HomeSummary:
 EXPORT_SECTIONS: list = []
 
 
+def _local(moment):
+    """School time to the second: the copy is read by a person, not a program
+    (the JSON file writes it as 2026-05-03T14:30:05+06:00)."""
+    return timezone.localtime(moment).replace(microsecond=0)
+
+
 def personal_data_export(*, person: User) -> dict:
-    """Everything the school holds on the person, as JSON-ready values."""
+    """Everything the school holds on the person: text, numbers, dates and
+    local datetimes (the view writes them out as JSON or HTML)."""
     personal_record = record_of(person=person)
     data = {
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": _local(timezone.now()),
         "account": {
             "login": person.username,
             "last_name": person.last_name,
@@ -170,15 +177,13 @@ def personal_data_export(*, person: User) -> dict:
             "class": person.school_class,
             "position": person.position,
             "active": person.is_active,
-            "joined": person.date_joined.isoformat(),
+            "joined": _local(person.date_joined),
             "roles": [
                 str(role.label) for role in account_selectors.roles_of(user=person)
             ],
         },
         "personal_data": {
-            "date_of_birth": personal_record.birth_date.isoformat()
-            if personal_record.birth_date
-            else "",
+            "date_of_birth": personal_record.birth_date or "",
             "pin": personal_record.pin,
             "address": personal_record.address,
             "phone": personal_record.phone,
@@ -196,7 +201,7 @@ def personal_data_export(*, person: User) -> dict:
                 "consent_for": str(consent.get_kind_display()),
                 "given": consent.granted,
                 "by": consent.given_by.get_full_name() or consent.given_by.username,
-                "at": consent.at.isoformat(),
+                "at": _local(consent.at),
             }
             for consent in consent_history(student=person)
         ],
@@ -204,8 +209,8 @@ def personal_data_export(*, person: User) -> dict:
             {
                 "request": str(request.get_kind_display()),
                 "status": str(request.get_status_display()),
-                "made": request.created_at.isoformat(),
-                "due": request.due_on.isoformat(),
+                "made": _local(request.created_at),
+                "due": request.due_on,
                 "field": request.field,
                 "correct_value": request.proposed_value,
                 "reason": request.reason,
@@ -215,7 +220,7 @@ def personal_data_export(*, person: User) -> dict:
         ],
         "viewed_by": [
             {
-                "at": viewing.at.isoformat(),
+                "at": _local(viewing.at),
                 "roles": viewing.roles,
                 "name": viewing.name,
                 "field": viewing.field,
@@ -224,7 +229,7 @@ def personal_data_export(*, person: User) -> dict:
         ],
         "sign_ins": [
             {
-                "at": event.at.isoformat(),
+                "at": _local(event.at),
                 "address": event.client_address or "",
                 "device": event.user_agent,
             }

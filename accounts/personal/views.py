@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -249,7 +250,7 @@ def export(request, pk, file_format):
     )
     name = f"personal-data-{made.subject.username}"
     if file_format == "json":
-        body = json.dumps(data, ensure_ascii=False, indent=2)
+        body = json.dumps(data, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
     else:

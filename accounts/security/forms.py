@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.security.network import normalize_username
@@ -9,6 +10,10 @@ from accounts.security.network import normalize_username
 def code_field(**kwargs) -> forms.CharField:
     return forms.CharField(
         max_length=20,
+        error_messages={
+            "required": _("Enter the code."),
+            "max_length": _("This is longer than any code: check what you typed."),
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
         ),
@@ -23,11 +28,32 @@ class LoginForm(AuthenticationForm):
     second-factor code with the password; the login page does not show it.
     """
 
+    # Our labels and messages: Django's own Kyrgyz says "Колдонуучу аты",
+    # "Сырсөз" and "...СезГичТүү..."; the regulation (5.2.1) says логин, пароль.
+    username = UsernameField(
+        label=_("Login"),
+        error_messages={"required": _("Enter your login.")},
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        error_messages={"required": _("Enter your password.")},
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     code = code_field(
         label=_("Code from the authenticator app"),
         required=False,
         help_text=_("Six digits from your authenticator app, or one backup code."),
     )
+
+    error_messages = {
+        "invalid_login": _(
+            "The login or the password is wrong. Check the keyboard's language "
+            "and Caps Lock: capital and small letters differ."
+        ),
+        "inactive": _("This account is deactivated: ask the administrator."),
+    }
 
     def clean_username(self):
         return normalize_username(self.cleaned_data.get("username"))
@@ -48,6 +74,52 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
+def new_password_fields() -> tuple[forms.CharField, forms.CharField]:
+    first = forms.CharField(
+        label=_("New password"),
+        error_messages={"required": _("Enter the new password.")},
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    second = forms.CharField(
+        label=_("The new password again"),
+        error_messages={"required": _("Enter the new password once more.")},
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Type the same password once more, so that a typo is caught."),
+    )
+    return first, second
+
+
+PASSWORD_MISMATCH = _("The two new passwords differ: type the same one twice.")
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Django's form (a one-time link), with our labels and messages."""
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+    new_password1, new_password2 = new_password_fields()
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with our labels and messages."""
+
+    error_messages = {
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": _("This is not your current password. Enter it again."),
+    }
+    old_password = forms.CharField(
+        label=_("Current password"),
+        error_messages={"required": _("Enter your current password.")},
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "current-password", "autofocus": True}
+        ),
+    )
+    new_password1, new_password2 = new_password_fields()
+
+
 class CodeForm(forms.Form):
     code = code_field(
         label=_("Code"),
@@ -64,6 +136,7 @@ class ProofForm(forms.Form):
 
     password = forms.CharField(
         label=_("Your password"),
+        error_messages={"required": _("Enter your password.")},
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

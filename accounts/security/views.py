@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
 from django.shortcuts import redirect, render
@@ -36,9 +35,11 @@ from accounts.security.forms import (
     CloseIncidentForm,
     CodeForm,
     LoginForm,
+    PasswordChangeForm,
     ProofForm,
     ResetForm,
     ResetMethod,
+    SetPasswordForm,
     UnlockForm,
 )
 from accounts.security.middleware import MUST_ENROL

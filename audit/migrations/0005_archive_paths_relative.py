@@ -17,6 +17,8 @@ def _folder() -> Path:
 
 
 def to_relative(apps, schema_editor):
+    if not settings.PORTAL_AUDIT_ARCHIVE_DIR:
+        return  # an object store (PORTAL_STORAGE_URL=s3://…): names only, already
     AuditArchive = apps.get_model("audit", "AuditArchive")
     folder = _folder()
     for archive in AuditArchive.objects.all():
@@ -33,6 +35,8 @@ def to_relative(apps, schema_editor):
 
 
 def to_absolute(apps, schema_editor):
+    if not settings.PORTAL_AUDIT_ARCHIVE_DIR:
+        return
     AuditArchive = apps.get_model("audit", "AuditArchive")
     folder = _folder()
     for archive in AuditArchive.objects.all():

@@ -35,7 +35,7 @@ def test_the_demo_trail_is_plausible_sound_and_seeded_once(db):
     assert (last - first).days >= 14
     period = Period(timezone.localdate(first), timezone.localdate(last))
     found = reports.events(filters={}, period=period)
-    late = list(reports.after_hours(reports.official_use(found)))
+    late = list(reports.after_hours(reports.official_use(found), period))
     assert [(e.actor.username, timezone.localtime(e.at).hour) for e in late] == [
         ("records", 21)
     ]

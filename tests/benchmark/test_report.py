@@ -25,7 +25,10 @@ def a_row(name, *, rps, p50, status=200, gzip_kb=10, content_type="text/html"):
 
 def a_result(*rows, writes=None):
     baseline = a_row("baseline: health, no database", rps=900, p50=4)
-    return {"scenarios": [baseline, *rows], "writes": writes or {}}
+    signed_in = a_row("signed-in baseline", rps=300, p50=10)
+    if any(row["name"] == signed_in["name"] for row in rows):
+        return {"scenarios": [baseline, *rows], "writes": writes or {}}
+    return {"scenarios": [baseline, signed_in, *rows], "writes": writes or {}}
 
 
 def verdicts_of(result, name):
@@ -34,22 +37,22 @@ def verdicts_of(result, name):
 
 
 def test_a_fast_journal_meets_both_of_its_targets():
-    result = a_result(a_row("journal, first page", rps=400, p50=20))
+    result = a_result(a_row("journal, first page", rps=100, p50=20))
 
     assert verdicts_of(result, "journal, first page") == {
         "≤ 60 KB gz": True,
         "p50 < 50 ms": True,
-        "≥ ⅓ baseline req/s": True,
+        "≥ ⅓ signed-in req/s": True,
     }
 
 
 def test_a_slow_journal_is_marked_missed_on_what_it_missed():
-    result = a_result(a_row("journal, filtered", rps=100, p50=80))
+    result = a_result(a_row("journal, filtered", rps=90, p50=80))
 
     verdicts = verdicts_of(result, "journal, filtered")
 
     assert verdicts["p50 < 50 ms"] is False
-    assert verdicts["≥ ⅓ baseline req/s"] is False
+    assert verdicts["≥ ⅓ signed-in req/s"] is False
 
 
 def test_a_heavy_page_misses_the_weight_limit_but_a_file_has_none():

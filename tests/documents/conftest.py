@@ -75,6 +75,8 @@ def cabinet(db):
 
 
 def make_pdf(pages: int = 2) -> bytes:
+    """Blank A4 pages as an upload: written by pypdf, not by the portal's own
+    writer (school_portal.pdf), as files that come in are made elsewhere."""
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)

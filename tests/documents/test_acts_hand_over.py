@@ -311,3 +311,59 @@ def test_an_act_lends_its_authority_only_to_its_principal_for_its_incoming(
                 **ORDER,
             )
     assert Appointment.objects.get(ends_on__isnull=True).person == newcomer
+
+
+def test_an_old_act_can_not_bring_back_its_incoming_officer(
+    act, administrator, records_officer, newcomer, director, password
+):
+    for person in (records_officer, newcomer, director):
+        acts.confirm_hand_over_act(actor=person, act=act, password=password)
+    # Hand-over back: newcomer → records_officer, by a second act.
+    back = acts.draft_hand_over_act(
+        actor=administrator,
+        incoming=records_officer,
+        starts_on=date(2026, 10, 1),
+        order_number="30-к",
+        order_date=date(2026, 9, 25),
+    )
+    for person in (newcomer, records_officer, director):
+        acts.confirm_hand_over_act(actor=person, act=back, password=password)
+    assert Appointment.objects.get(ends_on__isnull=True).person == records_officer
+
+    # The first act named records_officer as outgoing, who holds the post
+    # again: it still may not replace them.
+    with pytest.raises(ValidationError):
+        services.appoint(
+            actor=director,
+            person=newcomer,
+            role=AppointedRole.RECORDS_OFFICER,
+            starts_on=date(2026, 11, 1),
+            replace_current=True,
+            hand_over=act,
+            **ORDER,
+        )
+    assert Appointment.objects.get(ends_on__isnull=True).person == records_officer
+
+
+def test_a_principal_who_lost_the_role_must_be_replaced_by_one_who_has_it(
+    act, records_officer, newcomer, director, password
+):
+    acts.confirm_hand_over_act(actor=director, act=act, password=password)
+    acts.confirm_hand_over_act(actor=records_officer, act=act, password=password)
+    director.groups.remove(Group.objects.get(name=Role.PRINCIPAL))
+    successor = UserFactory(username="successor", roles=[Role.PRINCIPAL, Role.STAFF])
+
+    # The last officer's signature does not complete the act: the former
+    # principal's confirmation lapsed, and nobody is refused.
+    acts.confirm_hand_over_act(actor=newcomer, act=act, password=password)
+    act.refresh_from_db()
+    assert not act.is_complete and act.principal_id is None
+    signed = AuditEvent.objects.filter(action=AuditAction.ACT_SIGN).latest("pk")
+    assert signed.details["principal_confirmation_lapsed"] == director.pk
+    assert Appointment.objects.get(ends_on__isnull=True).person == records_officer
+
+    acts.confirm_hand_over_act(actor=successor, act=act, password=password)
+    act.refresh_from_db()
+    assert act.is_complete and act.principal == successor
+    appointment = Appointment.objects.get(ends_on__isnull=True)
+    assert (appointment.person, appointment.appointed_by) == (newcomer, successor)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditAction, AuditEvent
 from documents import services
+from tests.school_portal.test_date_formats import ISO_DATE
 
 
 def _csv(response) -> list[list[str]]:
@@ -77,3 +79,27 @@ def test_a_staff_member_exports_only_their_documents(
     client.force_login(teacher)
     rows = _csv(client.get(reverse("documents:journal_export")))
     assert len(rows) == 2 and "Mine" in rows[1]
+
+
+def test_the_journal_export_writes_dates_the_school_reads_and_real_date_cells(
+    client, records_officer, register
+):
+    document = register(records_officer, their_date=date(2026, 1, 5))
+    client.force_login(records_officer)
+    url = reverse("documents:journal_export")
+
+    (_header, row) = _csv(client.get(url, {"format": "csv"}))
+    sheet = load_workbook(
+        io.BytesIO(client.get(url, {"format": "xlsx"}).content)
+    ).active
+    cells = list(sheet.iter_rows())[1]
+
+    assert document.registered_on.strftime("%d.%m.%Y") in row
+    assert "05.01.2026" in row
+    assert not any(ISO_DATE.search(cell) for cell in row)
+    dated = [cell for cell in cells if isinstance(cell.value, datetime)]
+    assert [cell.value.date() for cell in dated] == [
+        document.registered_on,
+        date(2026, 1, 5),
+    ]
+    assert {cell.number_format for cell in dated} == {"DD.MM.YYYY"}

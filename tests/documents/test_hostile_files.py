@@ -28,6 +28,7 @@ from school_portal import office_files
 from tests import hostile_files as hostile
 from tests.browser_forms import post_forms
 from tests.documents.conftest import make_pdf
+from tests.documents.stamp_checks import KY_MARK, assert_stamp_font_embedded, ky_copy
 
 GUARD_SECONDS = 10
 
@@ -67,6 +68,12 @@ ACTIVE_NAMES = (
 ACTIVE_IN_BYTES = re.compile(
     rb"(?:%s)(?![A-Za-z0-9])" % b"|".join(re.escape(n.encode()) for n in ACTIVE_NAMES)
 )
+
+# The bytes between "stream" and "endstream": a copy is written with no object
+# streams, so every name a reader acts on is outside them; inside are the
+# pages' drawing and the stamp's embedded font, whose bytes spell "/A " and
+# the like by chance.
+STREAM_DATA = re.compile(rb"(?<=>>)(\s*stream\r?\n).*?(?=endstream)", re.DOTALL)
 
 
 @pytest.fixture
@@ -135,7 +142,7 @@ def assert_no_active_content(copy: bytes) -> None:
         assert "/OpenAction" not in pdf.Root
         assert not any("/Annots" in page.obj for page in pdf.pages)
     assert not names & set(ACTIVE_NAMES)
-    assert not ACTIVE_IN_BYTES.search(copy)
+    assert not ACTIVE_IN_BYTES.search(STREAM_DATA.sub(b"", copy))
     assert not pdf_safety.HTML.search(copy)
 
 
@@ -209,8 +216,9 @@ def test_a_script_in_an_object_no_table_lists_is_found():
 
 
 def test_links_to_web_sites_and_an_opening_view_are_accepted_unchanged(
-    official, records_officer, clear
+    official, records_officer, clear, settings
 ):
+    settings.LANGUAGE_CODE = "ky"  # the school's: the stamp's language
     upload = services.check_upload(
         SimpleUploadedFile("letter.pdf", hostile.HARMLESS_PDF)
     )
@@ -219,7 +227,9 @@ def test_links_to_web_sites_and_an_opening_view_are_accepted_unchanged(
     assert _stored_bytes(attachment) == hostile.HARMLESS_PDF
     copy = _copy(attachment, clear(records_officer))
     assert_no_active_content(copy)
-    assert "COPY No. 1" in PdfReader(io.BytesIO(copy)).pages[0].extract_text()
+    text = PdfReader(io.BytesIO(copy)).pages[0].extract_text()
+    assert ky_copy(1) in text and KY_MARK in text
+    assert_stamp_font_embedded(copy)
 
 
 @pytest.mark.parametrize(
@@ -234,16 +244,19 @@ def test_links_to_web_sites_and_an_opening_view_are_accepted_unchanged(
     ids=[*hostile.ACTIVE_PDFS, "html", "html-after-eof", "zip", "object-stream"],
 )
 def test_the_copy_of_an_active_pdf_stored_before_the_checks_is_pages_only(
-    stored_before_the_checks, records_officer, data
+    stored_before_the_checks, records_officer, data, settings
 ):
+    settings.LANGUAGE_CODE = "ky"  # the school's: the stamp's language
     attachment = stored_before_the_checks(data)
 
     copy = _copy(attachment, records_officer)
 
     assert_no_active_content(copy)
     (page,) = PdfReader(io.BytesIO(copy)).pages
-    assert "COPY No. 1" in page.extract_text()
+    assert ky_copy(1) in page.extract_text()
+    assert KY_MARK in page.extract_text()
     assert "A letter" in page.extract_text()
+    assert_stamp_font_embedded(copy)
     assert _stored_bytes(attachment) == data  # the original is kept as it was
 
 
@@ -536,6 +549,39 @@ def test_the_copy_of_a_stored_page_of_no_size_is_refused_with_409(
 
     assert response.status_code == 409
     assert not Copy.objects.exists()
+
+
+CYRILLIC_STAMP = [
+    "КӨЧҮРМӨ № 3 / 7 — КЫЗМАТТЫК КОЛДОНУУ ҮЧҮН",
+    "Жумабаева Гүлнара Асанбековна (records)",
+    "26.08.2022 14:05",
+]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        hostile.one_page_pdf(media_box=b"[0 0 60 40]"),
+        hostile.one_page_pdf(media_box=b"[0 0 14400 14400]"),
+        hostile.one_page_pdf(media_box=b"[0 0 842 595]", page=b"/Rotate 90 "),
+        hostile.one_page_pdf(
+            media_box=b"[100 200 695 1042]", page=b"/CropBox [120 220 600 900] "
+        ),
+        hostile.one_page_pdf(media_box=hostile.BROKEN_MEDIA_BOXES["a-string"]),
+        hostile.one_page_pdf(resources=b"<< >>", content=hostile.stream(b"")),
+        _tree(b"[3 0 R 3 0 R]"),
+        hostile.HTML_AFTER_EOF,
+    ],
+    ids=["tiny", "huge", "rotated", "crop-box", "broken-size", "empty", "twice", "eof"],
+)
+def test_an_odd_pdf_takes_the_cyrillic_stamp_with_its_font(data):
+    copy = services.stamp.stamp_pdf(data, CYRILLIC_STAMP)
+
+    for page in PdfReader(io.BytesIO(copy)).pages:
+        text = page.extract_text()
+        for line in CYRILLIC_STAMP:
+            assert line in text
+    assert_stamp_font_embedded(copy)
 
 
 def test_the_stamp_lands_on_the_visible_part_of_the_page():

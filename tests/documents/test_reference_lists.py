@@ -171,5 +171,5 @@ def test_a_duplicate_from_the_form_is_shown_as_a_message(client, records_officer
         reverse("documents:class_add"), {"code": "memo2", "name": "memo"}, follow=True
     )
 
-    assert "A class with this name already exists." in response.text
+    assert "A document kind with this name already exists." in response.text
     assert DocumentClass.objects.filter(name__iexact="memo").count() == 1

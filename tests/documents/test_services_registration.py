@@ -65,7 +65,7 @@ def test_case_format_puts_the_case_index_in_the_number(register, records_officer
 
 
 @pytest.mark.parametrize(
-    ("language", "shown"), [("ky", "1 КПҮ"), ("ru", "1 ДСП"), ("en", "1 FOU")]
+    ("language", "shown"), [("ky", "1 ККҮ"), ("ru", "1 ДСП"), ("en", "1 FOU")]
 )
 def test_official_use_documents_carry_the_mark_in_each_language(
     official, language, shown

@@ -28,3 +28,10 @@ def enrolled(user):
     )
     device.refresh_from_db()
     return device
+
+
+def open_menu(page):
+    """On a phone the menu (and with it Log out) is folded under one button."""
+    summary = page.locator("details.menu-box > summary")
+    if summary.is_visible() and page.locator("details.menu-box[open]").count() == 0:
+        summary.click()

@@ -5,13 +5,14 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from tests.e2e.helpers import enrolled, ky
+from tests.e2e.helpers import enrolled, ky, open_menu
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_out(page):
+    open_menu(page)
     page.get_by_role("button", name=ky("Log out")).click()
 
 

@@ -8,6 +8,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from tests.e2e.helpers import open_menu
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,6 +39,7 @@ def test_breach_report_reset_and_forced_change(live_server, browser, phone, sign
         sign_in(page, who, PASSWORD)
         expect(page.locator(".me-name")).to_be_visible()
 
+    open_menu(phone)
     phone.get_by_role("link", name=en("My account may be compromised")).click()
     phone.get_by_role(
         "button", name=en("Report: my account may be compromised")

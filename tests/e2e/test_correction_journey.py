@@ -109,7 +109,8 @@ def test_correcting_only_the_summary_keeps_every_other_field(
     )
     rows = corrections.locator("tbody tr")
     expect(rows).to_have_count(1)
-    expect(rows.first.locator("td").nth(1)).to_have_text("summary")
+    # The field as the form names it, not its code.
+    expect(rows.first.locator("td").nth(1)).to_have_text(ky("Summary"))
     expect(rows.first.locator("td").nth(3)).to_have_text(
         "Олимпиаданын жыйынтыгы жөнүндө"
     )

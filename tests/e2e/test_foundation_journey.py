@@ -5,6 +5,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from tests.e2e.helpers import open_menu
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,5 +41,6 @@ def test_teacher_signs_in_in_kyrgyz_after_trying_russian(live_server, phone):
     expect(page.locator(".panel h2")).to_have_text(words("ky", "Staff member"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
+    open_menu(page)  # a phone: Log out is in the folded menu
     page.get_by_role("button", name=words("ky", "Log out")).click()
     expect(page.locator("h1")).to_have_text(words("ky", "Sign in"))

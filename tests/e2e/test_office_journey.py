@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from office.defaults import ensure_default_controls
 from office.models import CarrierIssue, PeriodicControl, ProtectedResource
-from tests.e2e.helpers import enrolled, ky
+from tests.e2e.helpers import enrolled, ky, open_menu
 from tests.factories import PASSWORD, UserFactory
 from tests.office.conftest import clear
 
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_out(page):
+    open_menu(page)
     page.get_by_role("button", name=ky("Log out")).click()
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from accounts.models import ParentLink, PersonRecord
 from accounts.roles import Role
 from tests.documents.conftest import ensure_registry_basics
-from tests.e2e.helpers import enrolled
+from tests.e2e.helpers import enrolled, open_menu
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,6 +24,7 @@ def ky(text: str) -> str:
 
 
 def sign_out(page):
+    open_menu(page)
     page.get_by_role("button", name=ky("Log out")).click()
 
 

@@ -309,6 +309,22 @@ def test_a_database_dump_that_fails_is_recorded(school, monkeypatch):
     assert not any(school.backups.iterdir())
 
 
+def test_a_backup_through_pgbouncer_is_refused_in_one_line(school, monkeypatch):
+    """pg_dump needs a session of its own; transaction pooling gives none. The
+    command says where to point it (docs/deployment.md), and writes nothing."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pgbouncer stands in front of PostgreSQL")
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+
+    with pytest.raises(CommandError, match="needs PostgreSQL itself, not pgbouncer"):
+        call_command("backup", stdout=io.StringIO())
+
+    assert "DATABASE_BEHIND_PGBOUNCER=0" in BackupRun.objects.get().problem
+    assert not any(school.backups.iterdir())
+
+
 def test_a_deleted_or_cut_backup_file_no_longer_counts(school):
     older = back_up(output=str(school.backups / "older.backup"))
     BackupRun.objects.filter(file_name=str(older)).update(

@@ -146,3 +146,32 @@ def test_portal_var_dir_moves_what_the_installation_writes(tmp_path):
         str(var / "attachments"),
     ]
     assert (var / "django_secret_key").exists()
+
+
+def test_behind_pgbouncer_turns_server_side_cursors_off(monkeypatch):
+    from school_portal import env
+
+    url = "postgres://portal@127.0.0.1:6432/school_7"
+    monkeypatch.delenv("DATABASE_BEHIND_PGBOUNCER", raising=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert not env.database("DATABASE_URL", default="").get(
+        "DISABLE_SERVER_SIDE_CURSORS"
+    )
+
+    monkeypatch.setenv("DATABASE_BEHIND_PGBOUNCER", "1")
+
+    assert env.database("DATABASE_URL", default="")["DISABLE_SERVER_SIDE_CURSORS"]
+
+
+def test_behind_pgbouncer_with_sqlite_is_one_clear_line():
+    result = manage(
+        "check",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="sqlite:////tmp/x.sqlite3",
+        DATABASE_BEHIND_PGBOUNCER="1",
+    )
+
+    assert result.returncode == 2
+    assert "configuration error: DATABASE_BEHIND_PGBOUNCER is for a PostgreSQL" in (
+        result.stderr
+    )

@@ -248,8 +248,9 @@ def test_the_principals_home_costs_few_queries(
         )
     client.force_login(director)
 
-    # A fixed cost: the panel's signals from every feature, not one per item.
-    with django_assert_max_num_queries(25):
+    # A fixed cost: the panel's signals from every feature, not one per item
+    # (tests/accounts/test_home_query_counts.py pins each home's exact count).
+    with django_assert_max_num_queries(30):
         client.get(reverse("home"))
 
 

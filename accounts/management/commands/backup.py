@@ -5,15 +5,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.personal.backup import BackupError, backup_dir, run_backup
+from accounts.personal.backup import BackupError, run_backup
 
 
 class Command(BaseCommand):
     help = (
         "Write an encrypted, authenticated backup (database, attachments, audit "
-        "archives and their signatures). Default: PORTAL_BACKUP_DIR "
-        "(var/backups/)/portal-YYYYmmdd-HHMMSS.backup. A failure leaves no file, "
-        "is recorded for the health page and exits non-zero."
+        "archives and their signatures). Default: portal-YYYYmmdd-HHMMSS.backup "
+        "in the backup store (PORTAL_STORAGE_URL; var/backups/ by default). A "
+        "failure leaves no file, is recorded for the health page and exits non-zero."
     )
 
     def add_arguments(self, parser):
@@ -21,9 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, output=None, **options):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        path = Path(output) if output else backup_dir() / f"portal-{stamp}.backup"
+        name = f"portal-{stamp}.backup"
         try:
-            written = run_backup(output=path)
+            written = run_backup(output=Path(output) if output else None, name=name)
         except BackupError as error:
             raise CommandError(f"backup failed, nothing written: {error}") from None
         rows = sum(written.counts.values())

@@ -1,8 +1,6 @@
 """Bring an archive made by `backup` back: all of it into an empty installation,
 or (--missing-files) only the files a running installation lost."""
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.personal.backup import (
@@ -11,6 +9,7 @@ from accounts.personal.backup import (
     restore_backup,
     restore_missing_files,
 )
+from school_portal import stores
 
 
 class Command(BaseCommand):
@@ -41,14 +40,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, missing_files=False, check=False, **options):
         try:
-            if check:
-                self._check(Path(path))
-            elif missing_files:
-                self._missing_files(Path(path))
-            else:
-                self._restore(Path(path))
+            # PATH, or an archive's name in the backup store (as `backup` printed it).
+            with stores.fetched(stores.BACKUPS, path) as local:
+                if check:
+                    self._check(local)
+                elif missing_files:
+                    self._missing_files(local)
+                else:
+                    self._restore(local)
         except BackupError as error:
             raise CommandError(f"restore refused: {error}") from None
+        except (stores.NotFound, stores.Unreachable) as error:
+            raise CommandError(
+                f"restore refused: the backup store can't give {path}: {error}"
+            ) from None
 
     def _restore(self, path):
         restored = restore_backup(path)

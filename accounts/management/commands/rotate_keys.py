@@ -9,7 +9,8 @@ key of every backup archive still on this server.
 Rows are taken by primary key in batches, each batch in its own transaction;
 values already under the first key are left alone, so the command can be
 stopped at any moment and run again. The last finished primary key of each
-table is kept in var/rotate_keys.json to resume from. At the end the old keys'
+table is kept in the state store (var/rotate_keys.json, or the object store)
+to resume from, so any node can resume. At the end the old keys'
 fingerprints are retired (accounts/keys.py): from then on the start-up check
 no longer asks for them.
 """
@@ -26,10 +27,10 @@ from accounts import fields, keys
 from accounts.personal import backup
 from audit.models import AuditAction
 from audit.services import record
+from school_portal import stores
 
-
-def position_file():
-    return settings.VAR_DIR / "rotate_keys.json"
+# In the state store (PORTAL_STORAGE_URL): any node can resume a stopped run.
+POSITION = "rotate_keys.json"
 
 
 class Command(BaseCommand):
@@ -79,7 +80,7 @@ class Command(BaseCommand):
                     "keys_retired": retired,
                 },
             )
-        position_file().unlink(missing_ok=True)
+        stores.delete(stores.STATE, POSITION)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {changed} values re-encrypted, {archives} backups re-keyed. "
@@ -116,7 +117,7 @@ class Command(BaseCommand):
                 after = rows[-1][0]
             done += len(rows)
             position["tables"][label] = after
-            position_file().write_text(json.dumps(position), encoding="utf-8")
+            stores.put(stores.STATE, POSITION, json.dumps(position).encode())
             self.stdout.write(f"{label}: {done} of about {total} rows (up to {after})")
         return changed
 
@@ -137,10 +138,11 @@ class Command(BaseCommand):
 
     def _position(self, first_key: str) -> dict:
         """Where a stopped run left off, if it was rotating to the same first key."""
-        path = position_file()
-        if path.exists():
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            if saved.get("first_key") == first_key:
-                self.stdout.write("Resuming where the last run stopped.")
-                return saved
+        try:
+            saved = json.loads(stores.read(stores.STATE, POSITION))
+        except stores.NotFound:
+            saved = None
+        if saved and saved.get("first_key") == first_key:
+            self.stdout.write("Resuming where the last run stopped.")
+            return saved
         return {"first_key": first_key, "tables": {}}

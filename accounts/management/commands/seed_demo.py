@@ -10,6 +10,7 @@ from accounts import demo as accounts_demo
 from accounts.personal import demo as personal_demo
 from audit import demo as audit_demo
 from documents import demo as documents_demo
+from execution import demo as execution_demo
 from office import demo as office_demo
 from surveys import demo as surveys_demo
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             people = accounts_demo.seed(password=password)
             office_demo.seed(people=people)
             documents_demo.seed(password=password)
+            execution_demo.seed()
             audit_demo.seed()
             surveys_demo.seed()
             personal_demo.seed()

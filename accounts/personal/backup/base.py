@@ -6,7 +6,7 @@ import os
 from contextlib import suppress
 from pathlib import Path
 
-from django.conf import settings
+from school_portal import stores
 
 FORMAT = 2
 CHUNK = 1024 * 1024
@@ -30,12 +30,14 @@ class ForeignArchive(BackupError):
     """Not an archive these keys open: another key's, or not an archive at all."""
 
 
-def attachment_dir() -> Path:
-    return Path(settings.PORTAL_ATTACHMENT_DIR)
+def attachment_dir() -> Path | None:
+    """The attachment folder of a file store; None for an object store."""
+    return stores.folder(stores.ATTACHMENTS)
 
 
-def backup_dir() -> Path:
-    return Path(settings.PORTAL_BACKUP_DIR)
+def backup_dir() -> Path | None:
+    """The backup folder of a file store; None for an object store."""
+    return stores.folder(stores.BACKUPS)
 
 
 def sha256_of(path: Path) -> str:

@@ -206,6 +206,15 @@ def _drop_everything() -> None:
 
 def pg(program: str, *args: str) -> None:
     params = connection.settings_dict
+    # DATABASE_BEHIND_PGBOUNCER (school_portal/env.py) is the only source of
+    # this setting: pg_dump and pg_restore need a session of their own, which
+    # transaction pooling does not give.
+    if params.get("DISABLE_SERVER_SIDE_CURSORS"):
+        raise BackupError(
+            f"{program} needs PostgreSQL itself, not pgbouncer: run this command "
+            "with DATABASE_URL pointing at the PostgreSQL server and "
+            "DATABASE_BEHIND_PGBOUNCER=0 (docs/deployment.md)"
+        )
     environ = {**os.environ}
     if params.get("PASSWORD"):
         environ["PGPASSWORD"] = params["PASSWORD"]

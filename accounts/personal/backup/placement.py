@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from school_portal import stores
+
 from .base import DISK_MARGIN, STAGING_PREFIX, BackupError, describe
 
 
@@ -133,3 +135,61 @@ def _existing_ancestor(path: Path) -> Path:
     while not path.exists() and path != path.parent:
         path = path.parent
     return path
+
+
+class Target:
+    """Where restored files of one kind go, by their name in the store.
+
+    A file store: staged inside its folder and moved into place by Placement
+    (instant, never over a file). An object store: staged in a private
+    temporary folder, uploaded only under a name no file has, deleted again
+    when the restore is undone.
+    """
+
+    def __init__(self, store_name: str, placement: Placement):
+        self.store_name = store_name
+        self.placement = placement
+        store = stores.get(store_name)
+        self.folder = Path(store.location) if stores.is_local(store) else None
+        self.uploaded: list[str] = []
+        self._staging: Path | None = None
+
+    def __str__(self) -> str:
+        return str(self.folder) if self.folder else stores.describe(self.store_name)
+
+    def stage(self) -> Path:
+        if self.folder is not None:
+            return self.placement.stage_in(self.folder)
+        self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
+        self.placement.staging.append(self._staging)
+        return self._staging
+
+    def staging_room(self) -> Path:
+        """The folder whose disk holds the staged files."""
+        return self.folder or Path(tempfile.gettempdir())
+
+    def place(self, staged: Path, name: str) -> bool:
+        """False when a file of that name appeared meanwhile (left alone)."""
+        if self.folder is not None:
+            return self.placement.place(staged, self.folder / name)
+        try:
+            with staged.open("rb") as content:
+                stores.write_new(self.store_name, name, content)
+        except FileExistsError:
+            return False
+        except stores.Unreachable as error:
+            raise BackupError(f"cannot write {name} to {self}: {error}") from None
+        self.uploaded.append(name)
+        staged.unlink()
+        return True
+
+    def undo(self) -> list[str]:
+        """Remove what was uploaded (a file store's files go with Placement)."""
+        problems = []
+        for name in reversed(self.uploaded):
+            try:
+                stores.delete(self.store_name, name)
+            except stores.Unreachable as error:
+                problems.append(f"{name}: {error}")
+        self.uploaded.clear()
+        return problems

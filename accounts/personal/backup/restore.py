@@ -2,6 +2,7 @@
 nothing (``restore_backup``), or only the files a running one lost
 (``restore_missing_files``)."""
 
+import hashlib
 import io
 import shutil
 import tempfile
@@ -19,19 +20,19 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone, translation
 
 from accounts import fields
+from school_portal import stores
 
 from . import archive as archives
 from . import database
 from .base import (
     ATTACHMENTS,
     AUDIT_ARCHIVES,
+    CHUNK,
     STAGING_PREFIX,
     BackupError,
-    attachment_dir,
     describe,
-    sha256_of,
 )
-from .placement import Placement, check_room
+from .placement import Placement, Target, check_room
 
 
 def installation_has_data() -> bool:
@@ -71,7 +72,7 @@ def restore_backup(archive: Path) -> Restored:
     removed.
     """
     from audit.models import AuditAction
-    from audit.services import audit_archive_dir, record
+    from audit.services import record
 
     archive = Path(archive)
     listing = archives.inspect_archive(archive)
@@ -81,26 +82,31 @@ def restore_backup(archive: Path) -> Restored:
         raise BackupError(
             "the database already has data: restore only into an empty installation"
         )
-    files_dir, audit_dir = attachment_dir(), audit_archive_dir()
-    if listing.files and _holds_files(files_dir):
-        raise BackupError(f"{files_dir} is not empty")
-    audit_wanted = _audit_files_to_write(listing, audit_dir)
+    placement = Placement()
+    files_to, audit_to = (
+        Target(stores.ATTACHMENTS, placement),
+        Target(stores.AUDIT_ARCHIVE, placement),
+    )
+    if listing.files and _holds_files(files_to):
+        raise BackupError(f"{files_to} is not empty")
+    audit_wanted = _audit_files_to_write(listing)
     database_member = manifest["database"]
-    needs = {
-        Path(tempfile.gettempdir()): listing.sizes[database_member],
-        files_dir: listing.bytes_of(f"{ATTACHMENTS}/{n}" for n in listing.files),
-        audit_dir: listing.bytes_of(f"{AUDIT_ARCHIVES}/{n}" for n in audit_wanted),
-    }
+    needs = {Path(tempfile.gettempdir()): listing.sizes[database_member]}
+    for target, wanted_bytes in (
+        (files_to, listing.bytes_of(f"{ATTACHMENTS}/{n}" for n in listing.files)),
+        (audit_to, listing.bytes_of(f"{AUDIT_ARCHIVES}/{n}" for n in audit_wanted)),
+    ):
+        room = target.staging_room()
+        needs[room] = needs.get(room, 0) + wanted_bytes
     if connection.vendor == "sqlite" and database.sqlite_file():
         needs[database.sqlite_file().parent] = listing.sizes[database_member]
     check_room(needs)
 
-    placement = Placement()
     snapshot = None
     work = Path(tempfile.mkdtemp(prefix="portal-restore-"))
     try:
-        files_staging = placement.stage_in(files_dir) if listing.files else None
-        audit_staging = placement.stage_in(audit_dir) if audit_wanted else None
+        files_staging = files_to.stage() if listing.files else None
+        audit_staging = audit_to.stage() if audit_wanted else None
         wanted = {database_member: (work / "database", None)}
         for name, sha256 in listing.files.items():
             wanted[f"{ATTACHMENTS}/{name}"] = (files_staging / name, sha256)
@@ -120,16 +126,16 @@ def restore_backup(archive: Path) -> Restored:
         if old_keys:
             _retire(old_keys)
         _check_keys()
-        _point_audit_archives_at(audit_dir, set(listing.audit_archives))
+        _point_audit_archives_at(set(listing.audit_archives))
         # An older archive carried every file in the folder: only the files
         # the database lists come back, not a probe or an orphan.
         listed = set(listed_attachments())
         files = [name for name in listing.files if name in listed]
-        moves = [(files_staging, files_dir, name) for name in files]
-        moves += [(audit_staging, audit_dir, name) for name in audit_wanted]
-        for staging, folder, name in moves:
-            if not placement.place(staging / name, folder / name):
-                raise BackupError(f"{folder / name} appeared during the restore")
+        moves = [(files_staging, files_to, name) for name in files]
+        moves += [(audit_staging, audit_to, name) for name in audit_wanted]
+        for staging, target, name in moves:
+            if not target.place(staging / name, name):
+                raise BackupError(f"{target}/{name} appeared during the restore")
         record(
             actor=None,
             action=AuditAction.RESTORE,
@@ -137,7 +143,7 @@ def restore_backup(archive: Path) -> Restored:
             details={"archive_made": manifest["created_at"]},
         )
     except BaseException as error:
-        problems = placement.undo()
+        problems = [*files_to.undo(), *audit_to.undo(), *placement.undo()]
         if snapshot is not None:
             try:
                 _put_back(snapshot, keys_dont_fit=isinstance(error, _KeysDontFit))
@@ -164,16 +170,25 @@ def restore_backup(archive: Path) -> Restored:
     )
 
 
-def _holds_files(folder: Path) -> bool:
-    """Anything in the attachment folder but the portal's own hidden folders:
+def _holds_files(target: Target) -> bool:
+    """Anything in the attachment store but the portal's own hidden folders:
     the readiness probe's, a restore's staging?"""
     from documents import storage
 
-    def portal_own(path: Path) -> bool:
-        own = path.name == storage.PROBE_FOLDER or path.name.startswith(STAGING_PREFIX)
-        return own and path.is_dir()
+    def portal_own(name: str) -> bool:
+        top = name.split("/", 1)[0]
+        return top == storage.PROBE_FOLDER or top.startswith(STAGING_PREFIX)
 
-    return folder.is_dir() and not all(portal_own(path) for path in folder.iterdir())
+    if target.folder is None:
+        try:
+            names = stores.listing(target.store_name)
+            return not all(portal_own(name) for name in names)
+        except stores.Unreachable as error:
+            raise BackupError(f"{target} can't be read: {error}") from None
+    folder = target.folder
+    return folder.is_dir() and not all(
+        portal_own(path.name) and path.is_dir() for path in folder.iterdir()
+    )
 
 
 class _KeysDontFit(BackupError):
@@ -309,48 +324,57 @@ def _check_counts(expected: dict[str, int]) -> None:
         raise BackupError(f"row counts differ after loading the database: {differ}")
 
 
-def _audit_files_to_write(listing: archives.Listing, folder: Path) -> list[str]:
-    """The archive's audit files that the folder lacks; an identical copy
+def _audit_files_to_write(listing: archives.Listing) -> list[str]:
+    """The archive's audit files that the store lacks; an identical copy
     already there is kept, a different one stops the restore."""
     wanted = []
     for name, sha256 in listing.audit_archives.items():
-        present = folder / name
-        if not present.exists():
-            wanted.append(name)
-        elif not present.is_file() or sha256_of(present) != sha256:
-            raise BackupError(f"{present} exists and differs from the archive's copy")
+        present = stores.Source(name=name, store=stores.AUDIT_ARCHIVE)
+        try:
+            if not present.exists():
+                wanted.append(name)
+            elif _sha256_of_source(present) != sha256:
+                raise BackupError(
+                    f"{present} exists and differs from the archive's copy"
+                )
+        except stores.Unreachable as error:
+            raise BackupError(f"{present} can't be read: {error}") from None
     return wanted
 
 
-def _point_audit_archives_at(folder: Path, names: set[str]) -> None:
-    """Every AuditArchive row whose file came back now names it in the folder."""
+def _sha256_of_source(source: stores.Source) -> str:
+    digest = hashlib.sha256()
+    with source.open() as file, stores.answering(source.name):
+        for block in iter(lambda: file.read(CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _point_audit_archives_at(names: set[str]) -> None:
+    """Every AuditArchive row whose file came back now names it in the store."""
     from audit.models import AuditArchive
-    from audit.services import stored_path
 
     for archive in AuditArchive.objects.all():
         name = PurePosixPath(archive.path).name
-        if name in names:
-            path = stored_path(folder / name)
-            if archive.path != path:
-                archive.path = path
-                archive.save(update_fields=["path"])
+        if name in names and archive.path != name:
+            archive.path = name
+            archive.save(update_fields=["path"])
 
 
-def listed_attachments() -> dict[str, Path]:
+def listed_attachments() -> dict[str, stores.Source]:
     """The attachment files the database lists and that can still be read
-    (a shredded file's key is gone: its bytes are noise), by their name
-    under the attachment folder."""
+    (a shredded file's key is gone: its bytes are noise), by their name in
+    the attachment store."""
     from documents import storage
 
     Attachment = apps.get_model("documents", "Attachment")
-    folder = attachment_dir()
     names = Attachment.objects.filter(shredded_at__isnull=True).values_list(
         "stored_name", flat=True
     )
     listed = {}
     for stored_name in names.iterator():
-        path = storage._path(stored_name)
-        listed[path.relative_to(folder).as_posix()] = path
+        name = storage.name_in_store(stored_name)
+        listed[name] = stores.Source(name=name, store=stores.ATTACHMENTS)
     return dict(sorted(listed.items()))
 
 
@@ -365,52 +389,71 @@ class BroughtBack:
 
 def restore_missing_files(archive: Path) -> BroughtBack:
     """For a running installation: bring back from the archive only the files
-    the database lists and the disk lacks (attachments, audit archives),
+    the database lists and the store lacks (attachments, audit archives),
     never over an existing file, each checked against the manifest."""
     from audit.models import AuditAction, AuditArchive
-    from audit.services import archive_files, record
+    from audit.services import archive_sources, record
 
     archive = Path(archive)
     listing = archives.inspect_archive(archive)
-    lacking: dict[str, tuple[Path, str]] = {}
+    placement = Placement()
+    files_to = Target(stores.ATTACHMENTS, placement)
+    audit_to = Target(stores.AUDIT_ARCHIVE, placement)
+    # member -> (where it goes: a Target and a name there, or a path; sha256)
+    lacking: dict[str, tuple[Target | None, str | Path, str]] = {}
     still_missing = []
-    for name, path in listed_attachments().items():
-        if path.exists():
-            continue
-        if name in listing.files:
-            lacking[f"{ATTACHMENTS}/{name}"] = (path, listing.files[name])
-        else:
-            still_missing.append(f"{ATTACHMENTS}/{name}")
-    for row in AuditArchive.objects.order_by("first_seq"):
-        for path in archive_files(row):
-            if path.exists():
+    try:
+        for name, source in listed_attachments().items():
+            if source.exists():
                 continue
-            if path.name in listing.audit_archives:
-                sha256 = listing.audit_archives[path.name]
-                lacking[f"{AUDIT_ARCHIVES}/{path.name}"] = (path, sha256)
+            if name in listing.files:
+                lacking[f"{ATTACHMENTS}/{name}"] = (files_to, name, listing.files[name])
             else:
-                still_missing.append(f"{AUDIT_ARCHIVES}/{path.name}")
+                still_missing.append(f"{ATTACHMENTS}/{name}")
+        for row in AuditArchive.objects.order_by("first_seq"):
+            for source in archive_sources(row):
+                if source.exists():
+                    continue
+                member = f"{AUDIT_ARCHIVES}/{source.basename}"
+                sha256 = listing.audit_archives.get(source.basename)
+                if sha256 is None:
+                    still_missing.append(member)
+                elif source.path is not None:
+                    lacking[member] = (None, source.path, sha256)
+                else:
+                    lacking[member] = (audit_to, source.name, sha256)
+    except stores.Unreachable as error:
+        raise BackupError(f"the file store can't be read: {error}") from None
     if not lacking:
         return BroughtBack(files=[], still_missing=still_missing)
 
-    by_folder: dict[Path, list[str]] = {}
-    for member, (path, _sha256) in lacking.items():
-        by_folder.setdefault(_root_of(path, member), []).append(member)
-    check_room(
-        {folder: listing.bytes_of(members) for folder, members in by_folder.items()}
-    )
-    placement = Placement()
+    needs: dict[Path, int] = {}
+    for member, (target, where, _sha256) in lacking.items():
+        room = target.staging_room() if target else Path(where).parent
+        needs[room] = needs.get(room, 0) + listing.bytes_of([member])
+    check_room(needs)
     brought_back = []
     try:
+        stagings: dict[object, Path] = {}
         staged = {}
-        for folder, members in by_folder.items():
-            staging = placement.stage_in(folder)
-            for member in members:
-                target, sha256 = lacking[member]
-                staged[member] = (staging / target.relative_to(folder), sha256)
+        for member, (target, where, sha256) in lacking.items():
+            if target is None:
+                key = Path(where).parent
+                if key not in stagings:
+                    stagings[key] = placement.stage_in(key)
+                staged[member] = (stagings[key] / Path(where).name, sha256)
+            else:
+                if target not in stagings:
+                    stagings[target] = target.stage()
+                staged[member] = (stagings[target] / where, sha256)
         archives.extract(archive, staged)
         for member, (path, _sha256) in staged.items():
-            if placement.place(path, lacking[member][0]):
+            target, where, _sha = lacking[member]
+            if target is None:
+                placed = placement.place(path, Path(where))
+            else:
+                placed = target.place(path, where)
+            if placed:
                 brought_back.append(member)
     except BaseException as error:
         placement.clean()
@@ -433,11 +476,3 @@ def restore_missing_files(archive: Path) -> BroughtBack:
         },
     )
     return BroughtBack(files=brought_back, still_missing=still_missing)
-
-
-def _root_of(path: Path, member: str) -> Path:
-    """The folder a missing file is staged in: the attachment folder for an
-    attachment (its subfolder may be missing too), else the file's own folder."""
-    if member.startswith(f"{ATTACHMENTS}/"):
-        return attachment_dir()
-    return path.parent

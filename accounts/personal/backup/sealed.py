@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 from accounts import fields
+from school_portal import stores
 
 from .base import (
     CHUNK,
@@ -354,8 +355,9 @@ def rewrap_archives() -> int:
         if path.is_file():
             runs.setdefault(path.resolve(), []).append(run)
             named.setdefault(path.resolve(), path)
-    if backup_dir().is_dir():
-        for path in sorted(backup_dir().glob("*.backup")):
+    folder = backup_dir()
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("*.backup")):
             if path.is_file() and not path.name.startswith("."):
                 named.setdefault(path.resolve(), path)
 
@@ -374,11 +376,50 @@ def rewrap_archives() -> int:
             for run in runs[path]:
                 run.size, run.sha256 = size, sha256
                 run.save(update_fields=["size", "sha256"])
+    if folder is None:
+        stored_changed, stored_failed = _rewrap_archives_in_store()
+        changed += stored_changed
+        failed += stored_failed
     if failed:
         raise BackupError(
             f"{len(failed)} archive(s) could not be re-wrapped: " + "; ".join(failed)
         )
     return changed
+
+
+def _rewrap_archives_in_store() -> tuple[int, list[str]]:
+    """The same for each ``*.backup`` in the object store: fetched, re-wrapped
+    here, and put back over itself (one PUT: the old object stays whole
+    until the new one is there)."""
+    from accounts.models import BackupRun
+
+    changed, failed = 0, []
+    try:
+        names = sorted(
+            name
+            for name in stores.listing(stores.BACKUPS)
+            if name.endswith(".backup") and "/" not in name
+        )
+    except stores.Unreachable as error:
+        return 0, [f"the backup store ({error})"]
+    for name in names:
+        text = str(stores.Source(name=name, store=stores.BACKUPS))
+        runs = BackupRun.objects.filter(ok=True, file_name=text)
+        try:
+            with stores.fetched(stores.BACKUPS, text) as local:
+                if not rewrap_archive(local):
+                    continue
+                stores.overwrite(stores.BACKUPS, name, local)
+                size, sha256 = local.stat().st_size, sha256_of(local)
+        except (BackupError, OSError, stores.NotFound, stores.Unreachable) as error:
+            if runs.exists() or not isinstance(error, ForeignArchive):
+                failed.append(f"{text} ({describe(error)})")
+            continue
+        changed += 1
+        for run in runs:
+            run.size, run.sha256 = size, sha256
+            run.save(update_fields=["size", "sha256"])
+    return changed, failed
 
 
 def _replace(path: Path, write) -> None:

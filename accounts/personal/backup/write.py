@@ -2,6 +2,7 @@
 audit archive file, each read once, then the manifest, through a work folder
 beside the output that is always removed. Good and failed runs are recorded."""
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -16,6 +17,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from school_portal import stores
+
 from . import database
 from .base import (
     ATTACHMENTS,
@@ -25,7 +28,7 @@ from .base import (
     STALE_WORK_SECONDS,
     WORK_PREFIX,
     BackupError,
-    attachment_dir,
+    backup_dir,
     describe,
     sync_folder,
 )
@@ -34,7 +37,8 @@ from .sealed import Sealing, keys_to_carry, new_seal
 
 @dataclass(frozen=True)
 class Written:
-    path: Path
+    # A path on this machine, or the archive's place in the object store.
+    path: Path | str
     size: int
     sha256: str
     counts: dict[str, int]
@@ -43,18 +47,25 @@ class Written:
     missing: list[str]
 
 
-def run_backup(*, output: Path) -> Written:
-    """Write an archive to output and record the run, good or failed.
+def run_backup(*, output: Path | None = None, name: str = "") -> Written:
+    """Write an archive to output (a path on this machine), or by name into
+    the backup store, and record the run, good or failed.
 
     A failure leaves no file behind, is recorded (BackupRun with ok=False and
     an audit event, in one transaction) and raised as BackupError.
     """
+    if output is None and stores.is_local(stores.get(stores.BACKUPS)):
+        output = backup_dir() / name
     try:
-        written = write_backup(Path(output))
+        if output is None:
+            written = _write_backup_to_store(name)
+            output = written.path
+        else:
+            written = write_backup(Path(output))
     except Exception as error:
         problem = describe(error)
         try:
-            _record_run(ok=False, problem=problem, path=Path(output))
+            _record_run(ok=False, problem=problem, path=output or name)
         except Exception as second:
             raise BackupError(
                 f"{problem}; and the failure could not be recorded: {describe(second)}"
@@ -160,6 +171,23 @@ def write_backup(output: Path) -> Written:
     )
 
 
+def _write_backup_to_store(name: str) -> Written:
+    """Written in a private temporary folder, then saved in the object store
+    under its name; nothing stays on this machine."""
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work:
+        written = write_backup(Path(work) / name)
+        try:
+            with written.path.open("rb") as archive:
+                stores.write_new(stores.BACKUPS, name, archive)
+        except FileExistsError:
+            raise BackupError(f"{name} is already in the backup store") from None
+        except stores.Unreachable as error:
+            raise BackupError(f"the backup store can't be written: {error}") from None
+    return dataclasses.replace(
+        written, path=str(stores.Source(name=name, store=stores.BACKUPS))
+    )
+
+
 def _audit_head() -> dict | None:
     from audit import signing
     from audit.models import SignedHead
@@ -196,26 +224,32 @@ class _Hashing:
         self.digest = hashlib.sha256()
 
     def read(self, size=-1) -> bytes:
-        data = self._source.read(size)
+        with stores.answering():
+            data = self._source.read(size)
         self.digest.update(data)
         return data
 
 
-def _add_files(tar, folder: str, paths: dict[str, Path]):
+def _add_files(tar, folder: str, sources: dict[str, stores.Source]):
     """Each file into the tar under folder/: ({name: sha256}, [missing])."""
     added, missing = {}, []
-    for name, path in paths.items():
+    for name, source in sources.items():
         try:
-            source = path.open("rb")
-        except FileNotFoundError:
+            size = source.size()
+            opened = source.open()
+        except stores.NotFound:
             missing.append(f"{folder}/{name}")
             continue
-        with source:
-            info = _plain_member(
-                tar.gettarinfo(arcname=f"{folder}/{name}", fileobj=source)
-            )
-            hashing = _Hashing(source)
-            tar.addfile(info, hashing)
+        except stores.Unreachable as error:
+            raise BackupError(f"the file store can't be read: {error}") from error
+        with opened:
+            info = _plain_member(tarfile.TarInfo(f"{folder}/{name}"))
+            info.size, info.mtime = size, int(time.time())
+            hashing = _Hashing(opened)
+            try:
+                tar.addfile(info, hashing)
+            except stores.Unreachable as error:
+                raise BackupError(f"the file store can't be read: {error}") from error
         added[name] = hashing.digest.hexdigest()
     return added, missing
 
@@ -241,27 +275,27 @@ def _remove_stale_work(folder: Path) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _attachment_files(stored_names: list[str]) -> dict[str, Path]:
-    """The files of the attachments the dump lists, by name under their folder."""
+def _attachment_files(stored_names: list[str]) -> dict[str, stores.Source]:
+    """The files of the attachments the dump lists, by their name in the store."""
     from documents import storage
 
-    folder = attachment_dir()
-    paths = (storage._path(stored_name) for stored_name in stored_names)
-    return {path.relative_to(folder).as_posix(): path for path in paths}
+    names = (storage.name_in_store(stored_name) for stored_name in stored_names)
+    return {name: stores.Source(name=name, store=stores.ATTACHMENTS) for name in names}
 
 
-def _audit_archive_files(stored_paths: list[str]) -> dict[str, Path]:
+def _audit_archive_files(stored_paths: list[str]) -> dict[str, stores.Source]:
     """Every file of every audit archive the dump lists, wherever it is."""
     from audit.models import AuditArchive
-    from audit.services import archive_files
+    from audit.services import archive_sources
 
     found = {}
     for stored_path in stored_paths:
-        for path in archive_files(AuditArchive(path=stored_path)):
-            if path.name in found and found[path.name] != path:
+        for source in archive_sources(AuditArchive(path=stored_path)):
+            name = source.basename
+            if name in found and str(found[name]) != str(source):
                 raise BackupError(
-                    f"two audit archive files are named {path.name}: "
-                    f"{found[path.name]} and {path}"
+                    f"two audit archive files are named {name}: "
+                    f"{found[name]} and {source}"
                 )
-            found[path.name] = path
+            found[name] = source
     return found

@@ -19,7 +19,8 @@ class Command(BaseCommand):
             "--before", help="YYYY-MM-DD; default: PORTAL_AUDIT_RETENTION_DAYS ago"
         )
         parser.add_argument(
-            "--directory", help="default: PORTAL_AUDIT_ARCHIVE_DIR (var/audit-archive)"
+            "--directory",
+            help="a folder; default: the audit archive store (PORTAL_STORAGE_URL)",
         )
 
     def handle(self, *args, before=None, directory=None, **options):
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             cutoff = services.default_retention_cutoff()
         try:
             archive = services.archive_events(
-                before=cutoff, directory=directory or services.audit_archive_dir()
+                before=cutoff, directory=directory or None
             )
         except services.ArchiveFailed as error:
             raise CommandError(f"export failed, nothing removed: {error}") from None
