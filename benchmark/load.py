@@ -143,8 +143,12 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def drive(*, base: str, load: Load, seconds: float, script: Path) -> dict:
-    """Run wrk with CLIENTS connections for `seconds`; latencies in ms."""
+def drive(
+    *, base: str, load: Load, seconds: float, script: Path, clients: int = 0
+) -> dict:
+    """Run wrk with `clients` connections (CLIENTS unless given) for `seconds`;
+    latencies in ms."""
+    clients = clients or CLIENTS
     script.parent.mkdir(parents=True, exist_ok=True)
     script.write_text(
         LUA.format(
@@ -159,8 +163,8 @@ def drive(*, base: str, load: Load, seconds: float, script: Path) -> dict:
     )
     command = [
         "wrk",
-        f"--threads={CLIENTS}",
-        f"--connections={CLIENTS}",
+        f"--threads={clients}",
+        f"--connections={clients}",
         f"--duration={max(1, round(seconds))}s",
         "--timeout=30s",
         f"--script={script}",

@@ -3,6 +3,7 @@
     python -m benchmark.profile sqlite "audit report"            # CPU, wall, SQL
     python -m benchmark.profile postgresql journal --cprofile    # and where it goes
     python -m benchmark.profile sqlite "audit report" --scale 0.01
+    python -m benchmark.profile sqlite "audit report" --sql --whole-sql  # untruncated
 
 Reads the database `make bench` seeded (it never seeds: run the benchmark
 first) with the server's production settings, signs in the scenario's person
@@ -45,6 +46,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--sql", action="store_true", help="list the queries")
+    parser.add_argument("--whole-sql", action="store_true", help="--sql, whole")
     args = parser.parse_args(argv)
     if args.database == "postgresql" and not os.environ.get("DATABASE_URL"):
         sys.exit("--database postgresql needs DATABASE_URL=postgres://…")
@@ -96,7 +98,8 @@ def main(argv=None) -> int:
         )
         if args.sql:
             for query in captured:
-                print(f"    {query['time']} {query['sql'][:160]}")
+                sql = query["sql"] if args.whole_sql else query["sql"][:160]
+                print(f"    {query['time']} {sql}")
         if profile:
             out = io.StringIO()
             stats = pstats.Stats(profile, stream=out)

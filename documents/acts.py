@@ -372,13 +372,18 @@ def refresh_hand_over_act(*, actor: User, act: HandOverAct) -> HandOverAct:
     return act
 
 
-def _lapsed_principal(act: HandOverAct) -> int | None:
+def principal_confirmation_holds(act: HandOverAct) -> bool:
     """A principal's confirmation holds while they may confirm hand-overs; once
     they may not (the role moved on), it lapses and the principal confirms
-    again. Returns whose confirmation lapsed."""
-    if act.principal_id is None or access.can(
+    again."""
+    return act.principal_id is not None and access.can(
         act.principal, "documents.confirm_handoveract", act
-    ):
+    )
+
+
+def _lapsed_principal(act: HandOverAct) -> int | None:
+    """Clears a lapsed principal's confirmation; returns whose it was."""
+    if act.principal_id is None or principal_confirmation_holds(act):
         return None
     lapsed = act.principal_id
     act.principal = act.principal_confirmed_at = None

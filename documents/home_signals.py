@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
-from documents import selectors
+from documents import acts, selectors
 from documents.models import ActStatus, DestructionAct, HandOverAct
 from office.signals import APPROVAL, DANGER, WARNING, Signal
 
@@ -47,9 +47,15 @@ def acts_waiting_for_the_principal(user) -> list[Signal]:
                 )
             )
     if access.can(user, "documents.confirm_handoveract"):
-        waiting = HandOverAct.objects.filter(
-            completed_at__isnull=True, principal_confirmed_at__isnull=True
-        )
+        # A confirmation by a principal who has since left the post lapsed:
+        # the act waits for this principal as if it was never confirmed.
+        incomplete = HandOverAct.objects.filter(completed_at__isnull=True)
+        waiting = [
+            act
+            for act in incomplete.select_related("principal")[:20]
+            if act.principal_id != user.pk
+            and not acts.principal_confirmation_holds(act)
+        ]
         for act in waiting[:5]:
             title = _("Hand-over act waiting for your confirmation")
             url = reverse("documents:hand_over", args=[act.pk])

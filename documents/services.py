@@ -313,7 +313,7 @@ def register_document(
         details=_details(document, registered_on=registered_on.isoformat()),
     )
     for upload in uploads:
-        _store_attachment(actor=actor, document=document, upload=upload)
+        store_attachment(actor=actor, document=document, upload=upload)
     return document
 
 
@@ -417,8 +417,10 @@ def annul_document(*, actor: User, document: Document, reason: str) -> Document:
     return document
 
 
-def _store_attachment(*, actor: User, document: Document, upload: Upload) -> Attachment:
-    """Write the file and its row; the caller is @storage.removed_unless_committed.
+def store_attachment(*, actor: User, document: Document, upload: Upload) -> Attachment:
+    """Write the file, its row and the ATTACH event, for a service that has
+    already checked the actor's access and is @storage.removed_unless_committed
+    (add_attachment here, execution's report with a file).
 
     An Upload that check_upload did not make (a command, an import, a seed) is
     judged here the same way, so no path stores what the form would refuse.
@@ -469,7 +471,7 @@ def add_attachment(*, actor: User, document: Document, upload: Upload) -> Attach
     access.require(actor, "documents.change_document", document)
     if not document.is_registered:
         raise ValidationError(_("Files can't be added to an annulled document."))
-    return _store_attachment(actor=actor, document=document, upload=upload)
+    return store_attachment(actor=actor, document=document, upload=upload)
 
 
 @access.protected

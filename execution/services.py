@@ -22,7 +22,7 @@ from audit.models import AuditAction
 from audit.services import record
 from documents import storage
 from documents.models import Document, DocumentStatus, JournalKind
-from documents.services import Upload, _store_attachment
+from documents.services import Upload, store_attachment
 from execution.models import (
     ExecutionReport,
     Resolution,
@@ -325,7 +325,7 @@ def report_execution(
     attachment = None
     if upload is not None:
         try:
-            attachment = _store_attachment(
+            attachment = store_attachment(
                 actor=actor, document=resolution.document, upload=upload
             )
         except ValidationError as error:

@@ -367,3 +367,19 @@ def test_a_principal_who_lost_the_role_must_be_replaced_by_one_who_has_it(
     assert act.is_complete and act.principal == successor
     appointment = Appointment.objects.get(ends_on__isnull=True)
     assert (appointment.person, appointment.appointed_by) == (newcomer, successor)
+
+
+def test_the_new_principals_home_shows_an_act_whose_confirmation_lapsed(
+    act, records_officer, director, password, client
+):
+    acts.confirm_hand_over_act(actor=director, act=act, password=password)
+    acts.confirm_hand_over_act(actor=records_officer, act=act, password=password)
+    url = reverse("documents:hand_over", args=[act.pk])
+    client.force_login(director)
+    assert url not in client.get(reverse("home")).content.decode()
+
+    director.groups.remove(Group.objects.get(name=Role.PRINCIPAL))
+    successor = UserFactory(username="successor", roles=[Role.PRINCIPAL, Role.STAFF])
+    # Before anybody signs again, the act waits for the new principal.
+    client.force_login(successor)
+    assert url in client.get(reverse("home")).content.decode()
