@@ -26,13 +26,18 @@ def test_an_ordinary_document_passes_and_its_xml_tags_are_counted():
     assert tags > 0
 
 
-def test_a_bomb_is_refused_by_its_directory_before_anything_is_unpacked():
-    started = time.monotonic()
+def test_a_bomb_is_refused_by_its_directory_before_anything_is_unpacked(
+    monkeypatch,
+):
+    data = hostile.docx_bomb(hostile.GiB)
 
-    message = _refusal(hostile.docx_bomb(hostile.GiB))
+    def unpacked(*args, **kwargs):
+        raise AssertionError("a part was unpacked")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", unpacked)
+    message = _refusal(data)
 
     assert message.startswith("This file unpacks to far more data than its size")
-    assert time.monotonic() - started < 1
 
 
 def test_a_bomb_whose_directory_understates_it_is_caught_unpacking():
