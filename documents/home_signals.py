@@ -49,12 +49,13 @@ def acts_waiting_for_the_principal(user) -> list[Signal]:
     if access.can(user, "documents.confirm_handoveract"):
         # A confirmation by a principal who has since left the post lapsed:
         # the act waits for this principal as if it was never confirmed.
-        incomplete = HandOverAct.objects.filter(completed_at__isnull=True)
+        incomplete = HandOverAct.objects.filter(completed_at__isnull=True).exclude(
+            principal=user
+        )
         waiting = [
             act
-            for act in incomplete.select_related("principal")[:20]
-            if act.principal_id != user.pk
-            and not acts.principal_confirmation_holds(act)
+            for act in incomplete.select_related("principal")
+            if not acts.principal_confirmation_holds(act)
         ]
         for act in waiting[:5]:
             title = _("Hand-over act waiting for your confirmation")
